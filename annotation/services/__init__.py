@@ -1,0 +1,1 @@
+"""Every write that spans objects. Views, tasks, admin actions and commands call these."""

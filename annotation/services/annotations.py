@@ -1,0 +1,123 @@
+"""Saving and submitting annotations. ``version`` guards every update against lost work."""
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from annotation.errors import Conflict
+from annotation.models import Annotation, AnnotationRevision, Assignment, Prediction, Task, TaskStatus
+from annotation.schema import SchemaError, validate_result
+from annotation.services.audit import audit_record
+from annotation.services.distribution import has_capacity
+from annotation.signals import annotation_submitted, task_completed
+
+SUBMITTED = Annotation.Status.SUBMITTED
+MAX_LEAD_TIME = 7 * 24 * 3600.0
+
+
+def _validate(task: Task, result, status: str) -> None:
+    try:
+        validate_result(task.project.parsed_schema, result, data=task.data, width=task.media_width,
+                        height=task.media_height, require_complete=status == SUBMITTED)
+    except SchemaError as exc:
+        raise ValidationError(exc.as_dict()) from exc
+
+
+def _check_lead_time(lead_time: float | None) -> None:
+    if lead_time is not None and not 0 <= lead_time <= MAX_LEAD_TIME:
+        raise ValidationError({"lead_time": [f"must be between 0 and {MAX_LEAD_TIME:.0f} seconds"]})
+
+
+def _count_submission(task: Task, annotation: Annotation) -> None:
+    """Runs with the task row locked: take one place of the overlap, or refuse."""
+    now = timezone.now()
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("This task no longer takes annotations.", task_status=task.status)
+    if not has_capacity(task, annotation.annotator_id, task.project.overlap, now):
+        raise Conflict("This task already has all the annotations it needs; your draft is kept.")
+    task.submitted_count += 1
+    fields = ["submitted_count"]
+    if task.submitted_count >= task.project.overlap:
+        task.status = TaskStatus.COMPLETED
+        fields.append("status")
+    Task.objects.filter(pk=task.pk).update(**{f: getattr(task, f) for f in fields})
+    Assignment.objects.update_or_create(
+        task=task, user_id=annotation.annotator_id, defaults={"state": Assignment.State.DONE, "expires_at": now})
+    annotation.submitted_at = now
+
+
+def _after_submit(task: Task, annotation: Annotation) -> None:
+    transaction.on_commit(lambda: annotation_submitted.send(sender=Annotation, annotation=annotation))
+    if task.status == TaskStatus.COMPLETED:
+        transaction.on_commit(lambda: task_completed.send(sender=Task, task=task))
+
+
+def _revision(annotation: Annotation, author) -> None:
+    AnnotationRevision.objects.create(annotation=annotation, version=annotation.version, result=annotation.result,
+                                      status=annotation.status, author=author)
+
+
+def annotation_create(*, user, task: Task, result, status: str, lead_time: float = 0.0,
+                      prediction_id: int | None = None) -> Annotation:
+    _validate(task, result, status)
+    _check_lead_time(lead_time)
+    if prediction_id is not None and not Prediction.objects.filter(pk=prediction_id, task=task).exists():
+        raise ValidationError({"prediction": ["No such prediction on this task."]})
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
+        existing = Annotation.objects.filter(task=task, annotator=user).values_list("pk", flat=True).first()
+        if existing is not None:
+            raise Conflict("You already have an annotation on this task; update it instead.", annotation_id=existing)
+        annotation = Annotation(task=task, annotator=user, result=result, status=status, lead_time=lead_time or 0.0,
+                                prediction_id=prediction_id)
+        if status == SUBMITTED:
+            _count_submission(task, annotation)
+        annotation.save(force_insert=True)
+        _revision(annotation, user)
+        audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
+                     obj=annotation, data={"task": task.pk, "version": 1})
+        if status == SUBMITTED:
+            _after_submit(task, annotation)
+    return annotation
+
+
+def annotation_update(*, user, annotation: Annotation, version: int, result=None, status: str | None = None,
+                      lead_time: float | None = None) -> Annotation:
+    if annotation.annotator_id != user.pk:
+        raise ValidationError({"annotation": ["Only its annotator edits an annotation."]})
+    _check_lead_time(lead_time)
+    task = annotation.task
+    new_status = status or annotation.status
+    if result is not None:
+        _validate(task, result, new_status)
+    with transaction.atomic():
+        task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
+        current = Annotation.objects.select_for_update().get(pk=annotation.pk)
+        if current.version != version:
+            raise Conflict("Someone saved this annotation after you loaded it; your changes were not saved.",
+                           current_version=current.version)
+        if current.status == SUBMITTED and new_status != SUBMITTED:
+            raise ValidationError({"status": ["A submitted annotation cannot go back to draft."]})
+        if task.status in (TaskStatus.ACCEPTED, TaskStatus.REJECTED):
+            raise Conflict("This task has been decided; it can no longer be edited.", task_status=task.status)
+        if result is None and new_status == SUBMITTED and current.status != SUBMITTED:
+            _validate(task, current.result, new_status)
+        becomes_submitted = new_status == SUBMITTED and current.status != SUBMITTED
+        if becomes_submitted:
+            _count_submission(task, current)
+        if result is not None:
+            current.result = result
+        if lead_time is not None:
+            current.lead_time = lead_time
+        current.status = new_status
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        _revision(current, user)
+        audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{new_status}",
+                     obj=current, data={"task": task.pk, "version": current.version})
+        if becomes_submitted:
+            _after_submit(task, current)
+    return current

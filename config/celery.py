@@ -1,0 +1,10 @@
+"""The Celery app. Workers: ``celery -A config worker -Q default,prelabel``."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("zhibiao")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
