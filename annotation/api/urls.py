@@ -1,3 +1,5 @@
 from django.urls import path
 
 urlpatterns: list = []
+
+# imports (annotation/api/imports.py)
