@@ -1,0 +1,50 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotation.access import annotation_for_user, task_for_user
+from annotation.api.base import StrictSerializer
+from annotation.api.serializers import AnnotationOut
+from annotation.models import Annotation
+from annotation.services.annotations import annotation_create, annotation_update
+
+
+class AnnotationIn(StrictSerializer):
+    result = serializers.JSONField()
+    status = serializers.ChoiceField(choices=Annotation.Status.choices, default=Annotation.Status.SUBMITTED)
+    lead_time = serializers.FloatField(required=False, default=0.0)
+    prediction = serializers.IntegerField(required=False, allow_null=True)
+
+
+class AnnotationPatchIn(StrictSerializer):
+    result = serializers.JSONField(required=False)
+    status = serializers.ChoiceField(choices=Annotation.Status.choices, required=False)
+    lead_time = serializers.FloatField(required=False)
+    version = serializers.IntegerField(min_value=1)
+
+
+class TaskAnnotationsView(APIView):
+    @extend_schema(request=AnnotationIn, responses={201: AnnotationOut})
+    def post(self, request, task_id: int):
+        task = task_for_user(request.user, task_id)
+        data = AnnotationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        annotation = annotation_create(user=request.user, task=task, result=values["result"], status=values["status"],
+                                       lead_time=values["lead_time"], prediction_id=values.get("prediction"))
+        return Response(AnnotationOut(annotation).data, status=201)
+
+
+class AnnotationDetailView(APIView):
+    @extend_schema(responses=AnnotationOut)
+    def get(self, request, annotation_id: int):
+        return Response(AnnotationOut(annotation_for_user(request.user, annotation_id)).data)
+
+    @extend_schema(request=AnnotationPatchIn, responses=AnnotationOut)
+    def patch(self, request, annotation_id: int):
+        annotation = annotation_for_user(request.user, annotation_id)
+        data = AnnotationPatchIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation = annotation_update(user=request.user, annotation=annotation, **data.validated_data)
+        return Response(AnnotationOut(annotation).data)

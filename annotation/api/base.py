@@ -1,0 +1,25 @@
+"""Shared pieces of the HTTP layer: strict input serializers and the error format."""
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from annotation.errors import Conflict
+
+
+class StrictSerializer(serializers.Serializer):
+    """Input validator that refuses fields it does not know, naming them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, Conflict):
+        response.data.update(exc.extra)
+    return response

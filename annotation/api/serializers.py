@@ -1,0 +1,74 @@
+"""Output serializers. They read prefetched data only, so a list costs a fixed number of queries."""
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from annotation.models import Annotation, Job, Membership, Organization, Prediction, Project, Task
+
+
+class OrganizationOut(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "city", "created_at"]
+
+
+class UserOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class MembershipOut(serializers.ModelSerializer):
+    user = UserOut()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+
+
+class ProjectOut(serializers.ModelSerializer):
+    task_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Project
+        fields = ["id", "organization", "name", "domain", "description", "instructions", "schema", "overlap",
+                  "task_order", "review_policy", "prelabel", "created_at", "updated_at", "task_count"]
+
+
+class TaskOut(serializers.ModelSerializer):
+    media_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "project", "data", "media_url", "media_width", "media_height", "status", "priority",
+                  "submitted_count", "created_at"]
+
+    def get_media_url(self, task: Task) -> str | None:
+        return reverse("task-media", args=[task.pk]) if task.media else None
+
+
+class ManagerTaskOut(TaskOut):
+    """Managers also see the gold answer; annotators never do (honeypots stay hidden)."""
+
+    class Meta(TaskOut.Meta):
+        fields = [*TaskOut.Meta.fields, "gold"]
+
+
+class PredictionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Prediction
+        fields = ["id", "model_version", "result", "score", "created_at"]
+
+
+class AnnotationOut(serializers.ModelSerializer):
+    class Meta:
+        model = Annotation
+        fields = ["id", "task", "annotator", "result", "status", "version", "lead_time", "prediction", "created_at",
+                  "updated_at", "submitted_at"]
+
+
+class JobOut(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "state", "project", "progress_done", "progress_total", "error", "result",
+                  "created_at", "started_at", "finished_at"]
