@@ -32,3 +32,6 @@ urlpatterns: list = [
 ]
 
 # imports (annotation/api/imports.py)
+from annotation.api.imports import ImportCreateView  # noqa: E402
+
+urlpatterns += [path("projects/<int:project_id>/imports/", ImportCreateView.as_view(), name="project-imports")]

@@ -142,7 +142,9 @@ def read_json_list(stream: BinaryIO) -> Iterator[tuple[int, Record | RowError]]:
                 if more():
                     continue
                 raise ImportFailed(f"Task {number + 1} of the JSON list is not valid JSON: {exc}") from exc
-            if end == len(buf) and more():  # a number may go on in the next chunk
+            # A number may go on in the next chunk ("0" then ".5"): decide only at a delimiter.
+            if ((end == len(buf) or buf[end] not in ",] \t\r\n") and len(buf) - pos <= MAX_ROW_BYTES
+                    and more()):
                 continue
             break
         pos = end
