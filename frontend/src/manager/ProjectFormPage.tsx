@@ -159,7 +159,7 @@ export function ProjectFormPage({ projectId }: { projectId: number | null }) {
           </label>
           <label>
             {t('form.domain')}
-            <input value={form.domain} onChange={(e) => set('domain', e.target.value)} maxLength={100} />
+            <input value={form.domain} onChange={(e) => set('domain', e.target.value)} maxLength={100} required />
           </label>
           <label>
             {t('form.description')}

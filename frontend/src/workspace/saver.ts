@@ -37,7 +37,8 @@ export class AnnotationSaver {
   ) {
     this.annotationId = existing?.id ?? null;
     this.version = existing?.version ?? null;
-    if (existing) this.lastSaved = JSON.stringify({ result: existing.result, status: existing.status });
+    // nothing typed yet counts as saved; a pre-filled suggestion does not
+    this.lastSaved = JSON.stringify(existing ? { result: existing.result, status: existing.status } : { result: {}, status: 'draft' });
   }
 
   isDirty(p: Pick<SavePayload, 'result' | 'status'>): boolean {

@@ -31,7 +31,7 @@ export function ImageField({ def, value, mediaUrl, mediaSize, onChange, register
   const { t } = useI18n();
   const isBoxes = def.type === 'boxes';
   const wrapRef = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState<Size>({ width: 800, height: 500 });
+  const [view, setView] = useState<Size>({ width: 0, height: 0 });
   const [natural, setNatural] = useState<Size | null>(mediaSize);
   const size: Size = natural ?? mediaSize ?? { width: 1, height: 1 };
   const [vp, setVp] = useState<Viewport>({ scale: 1, ox: 0, oy: 0 });
@@ -57,7 +57,7 @@ export function ImageField({ def, value, mediaUrl, mediaSize, onChange, register
   }, []);
 
   useEffect(() => {
-    if (!fitted.current && natural && view.width > 0) {
+    if (!fitted.current && natural && view.width > 0 && view.height > 0) {
       setVp(fitViewport(natural, view));
       fitted.current = true;
     }
