@@ -64,3 +64,55 @@ def test_manager_creates_a_project_and_imports_a_file(page, live_server, base, t
     assert project.organization_id == base.id
     assert project.instructions == "Label the tone of each headline."
     assert Task.objects.filter(project=project).count() == 5
+
+
+def test_requests_carry_the_chosen_language(page, live_server, base, annotator):
+    languages: list[str] = []
+    page.on("request", lambda r: languages.append(r.headers.get("accept-language", "")) if "/api/v1/auth/login/" in r.url else None)
+    page.goto(live_server.url + "/")
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_label("用户名").fill("annotator")
+    page.get_by_label("密码").fill("wrong")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("alert").wait_for()
+    assert languages == ["zh-hans"]
+
+
+def test_manager_filters_tasks_sees_progress_and_manages_members(page, live_server, base, manager, annotator):
+    from annotation.models import Membership
+    from tests.factories import ProjectFactory, TaskFactory, UserFactory
+
+    project = ProjectFactory(organization=base, name="Managed")
+    for i in range(3):
+        TaskFactory(project=project, data={"text": f"open task {i}"})
+    TaskFactory(project=project, data={"text": "finished task"}, status="completed")
+    UserFactory(username="newcomer")
+    login(page, live_server, "manager")
+
+    page.get_by_role("link", name="Tasks: Managed").click()
+    page.get_by_text("Tasks found: 4").wait_for()
+    page.get_by_label("Status").select_option("completed")
+    page.get_by_text("Tasks found: 1").wait_for()
+    page.get_by_text("finished task").wait_for()
+    assert page.get_by_text("open task 0").count() == 0
+    shot(page, "manager-task-list")
+
+    page.goto(f"{live_server.url}/projects/{project.id}/progress")
+    page.get_by_text("Total tasks: 4").wait_for()
+    page.get_by_text("25% done").first.wait_for()
+    shot(page, "manager-progress")
+
+    page.goto(f"{live_server.url}/organizations/{base.id}/members")
+    page.get_by_label("Role of annotator").wait_for()
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_role("button", name="Add member").click()
+    page.get_by_label("Role of newcomer").select_option("reviewer")
+    page.get_by_role("button", name="Remove annotator").wait_for()
+    shot(page, "manager-members")
+    membership = Membership.objects.get(organization=base, user__username="newcomer")
+    for _ in range(50):
+        membership.refresh_from_db()
+        if membership.role == Role.REVIEWER:
+            break
+        page.wait_for_timeout(100)
+    assert membership.role == Role.REVIEWER

@@ -173,3 +173,25 @@ def test_draft_is_autosaved_and_restored(page, live_server, base, annotator):
     page.reload()
     page.get_by_text("Your draft was restored.").wait_for()
     assert page.get_by_role("button", name="neg").get_attribute("aria-pressed") == "true"
+
+
+def test_stale_save_keeps_the_work_and_says_so(page, live_server, base, annotator):
+    project = ProjectFactory(organization=base, name="Conflicts", schema=TEXT_SCHEMA)
+    task = TaskFactory(project=project, data={"text": "Two tabs, one annotation."})
+    login(page, live_server, "annotator")
+    page.goto(f"{live_server.url}/projects/{project.id}/annotate")
+    page.get_by_text("Two tabs, one annotation.").wait_for()
+    page.keyboard.press("2")
+    page.get_by_text("Draft saved").wait_for(timeout=12_000)
+    # someone (another tab) saves in between
+    Annotation.objects.filter(task=task, annotator=annotator).update(version=5, result={"sentiment": "pos"})
+    page.keyboard.press("3")
+    page.get_by_text("This annotation was changed elsewhere").wait_for(timeout=12_000)
+    assert page.get_by_role("button", name="neu").get_attribute("aria-pressed") == "true"
+    shot(page, "workspace-conflict")
+    assert Annotation.objects.get(task=task, annotator=annotator).result == {"sentiment": "pos"}
+    page.get_by_role("button", name="Save my version anyway").click()
+    page.get_by_text("Draft saved").wait_for(timeout=12_000)
+    a = Annotation.objects.get(task=task, annotator=annotator)
+    assert a.result == {"sentiment": "neu"}
+    assert a.version == 6

@@ -43,6 +43,7 @@ export interface AnnotationInput {
 }
 
 export const annotations = {
+  get: (id: number) => api.get<Annotation>(`${V1}/annotations/${id}/`),
   create: (taskId: number, a: AnnotationInput, keepalive = false) =>
     api.post<Annotation>(`${V1}/tasks/${taskId}/annotations/`, a, { keepalive }),
   update: (id: number, a: Partial<AnnotationInput> & { version: number }, keepalive = false) =>

@@ -103,7 +103,7 @@ export const en = {
   'tasks.data': 'Data',
   'tasks.created': 'Created',
   'tasks.empty': 'No tasks match.',
-  'tasks.count': '{n} tasks',
+  'tasks.count': 'Tasks found: {n}',
   'tasks.page': 'Page {page} of {pages}',
   'progress.title': 'Progress: {name}',
   'progress.total': 'Total tasks: {n}',

@@ -6,7 +6,10 @@ import { en, type MessageKey } from './en';
 import { zhHans } from './zh-hans';
 
 export type { MessageKey } from './en';
-export type Lang = 'en' | 'zh-hans';
+import { detectLanguage, format, type Lang } from './detect';
+
+export type { Lang } from './detect';
+export { detectLanguage } from './detect';
 export const LANGS: readonly Lang[] = ['en', 'zh-hans'];
 
 const catalogues: Record<Lang, Record<MessageKey, string>> = { en, 'zh-hans': zhHans };
@@ -16,18 +19,7 @@ export type Params = Record<string, string | number>;
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
   const template = catalogues[lang][key] ?? en[key] ?? key;
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
-}
-
-/** zh, zh-CN, zh-Hans, zh-SG → Simplified Chinese; anything else → English. */
-export function detectLanguage(languages: readonly string[]): Lang {
-  for (const l of languages) {
-    const lower = l.toLowerCase();
-    if (lower.startsWith('zh')) return 'zh-hans';
-    if (lower.startsWith('en')) return 'en';
-  }
-  return 'en';
+  return format(template, params);
 }
 
 function initialLanguage(): Lang {

@@ -105,7 +105,7 @@ export const zhHans: Record<MessageKey, string> = {
   'tasks.data': '数据',
   'tasks.created': '创建时间',
   'tasks.empty': '没有符合条件的任务。',
-  'tasks.count': '{n} 个任务',
+  'tasks.count': '共 {n} 个任务',
   'tasks.page': '第 {page} 页，共 {pages} 页',
   'progress.title': '进度：{name}',
   'progress.total': '任务总数：{n}',

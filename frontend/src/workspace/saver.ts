@@ -73,9 +73,15 @@ export class AnnotationSaver {
     } catch (e) {
       if (e instanceof ApiError && e.status === 409 && typeof e.body === 'object' && e.body !== null) {
         const body = e.body as Record<string, unknown>;
+        const current = num(body.current_version);
+        if (current !== null) throw new StaleError(current);
         const existing = num(body.annotation_id);
-        if (existing !== null) this.annotationId = existing;
-        throw new StaleError(num(body.current_version) ?? num(body.version));
+        if (existing !== null) {
+          // we already have one on this task (another tab): learn its version, let the user decide
+          this.annotationId = existing;
+          const theirs = await annotations.get(existing).catch(() => null);
+          throw new StaleError(theirs?.version ?? null);
+        }
       }
       throw e;
     }
