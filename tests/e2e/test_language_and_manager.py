@@ -13,6 +13,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_language_switch_shows_chinese(page, live_server, base, annotator):
+    from tests.factories import TEXT_SCHEMA, ProjectFactory, TaskFactory
+
+    project = ProjectFactory(organization=base, name="新闻情感 News", schema=TEXT_SCHEMA, instructions="按标题的语气选择情感。")
+    TaskFactory(project=project, data={"text": "央行宣布下调存款准备金率"})
     page.goto(live_server.url + "/")
     page.get_by_label("Language").select_option("zh-hans")
     page.get_by_role("heading", name="登录").wait_for()
@@ -22,9 +26,17 @@ def test_language_switch_shows_chinese(page, live_server, base, annotator):
     page.get_by_role("heading", name="项目").wait_for()
     assert page.get_by_role("button", name="退出登录").is_visible()
     assert page.evaluate("document.documentElement.lang") == "zh-Hans"
-    shot(page, "language-chinese")
+    page.get_by_role("link", name="开始标注: 新闻情感 News").click()
+    page.get_by_role("button", name="提交").wait_for()
+    page.get_by_role("button", name="标注说明").click()
+    page.get_by_role("dialog", name="标注说明").get_by_text("按标题的语气选择情感。").wait_for()
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    page.get_by_role("dialog", name="键盘快捷键").get_by_text("提交标注").wait_for()
+    page.keyboard.press("Escape")
+    shot(page, "language-chinese-workspace")
     page.get_by_label("语言").select_option("en")
-    page.get_by_role("heading", name="Projects").wait_for()
+    page.get_by_role("button", name="Submit").wait_for()
 
 
 def test_wrong_password_is_reported(page, live_server, base, annotator):
