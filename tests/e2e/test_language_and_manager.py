@@ -77,6 +77,14 @@ def test_manager_creates_a_project_and_imports_a_file(page, live_server, base, t
     assert project.instructions == "Label the tone of each headline."
     assert Task.objects.filter(project=project).count() == 5
 
+    page.goto(f"{live_server.url}/projects/{project.id}/edit")
+    page.get_by_role("heading", name="Edit project: Imported headlines").wait_for()
+    page.get_by_label("Instructions").fill("Label the tone; ignore the source.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved.").wait_for()
+    project.refresh_from_db()
+    assert project.instructions == "Label the tone; ignore the source."
+
 
 def test_requests_carry_the_chosen_language(page, live_server, base, annotator):
     languages: list[str] = []

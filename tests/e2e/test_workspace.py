@@ -195,3 +195,24 @@ def test_stale_save_keeps_the_work_and_says_so(page, live_server, base, annotato
     a = Annotation.objects.get(task=task, annotator=annotator)
     assert a.result == {"sentiment": "neu"}
     assert a.version == 6
+
+
+def test_skip_then_submit_walks_through_the_queue(page, live_server, base, annotator):
+    from annotation.models import Assignment
+
+    project = ProjectFactory(organization=base, name="Queue", schema=TEXT_SCHEMA)
+    first = TaskFactory(project=project, data={"text": "First in line."})
+    second = TaskFactory(project=project, data={"text": "Second in line."})
+    login(page, live_server, "annotator")
+    page.goto(f"{live_server.url}/projects/{project.id}/annotate")
+    page.get_by_text("First in line.").wait_for()
+    page.keyboard.press("Control+Shift+s")
+    page.get_by_text(f"Skipped task #{first.id}.").wait_for()
+    page.get_by_text("Second in line.").wait_for()
+    page.keyboard.press("3")
+    page.keyboard.press("Control+Enter")
+    page.get_by_text("No tasks left for you in this project").wait_for()
+    shot(page, "workspace-queue-done")
+    assert Assignment.objects.get(task=first, user=annotator).state == Assignment.State.SKIPPED
+    assert submitted(second, annotator).result == {"sentiment": "neu"}
+    assert not Annotation.objects.filter(task=first).exists()

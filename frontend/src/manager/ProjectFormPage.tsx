@@ -125,7 +125,9 @@ export function ProjectFormPage({ projectId }: { projectId: number | null }) {
         const p = await projects.create(body);
         navigate(`/projects/${p.id}/import`);
       } else {
-        const p = await projects.update(projectId, body);
+        const { organization: _fixed, ...changes } = body; // a project never moves between bases
+        void _fixed;
+        const p = await projects.update(projectId, changes);
         setLoadedName(p.name);
         setSaved(true);
       }

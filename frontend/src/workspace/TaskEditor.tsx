@@ -284,7 +284,7 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
     <div className="editor" ref={rootRef} tabIndex={preview ? 0 : undefined}>
       <div className="editor-bar">
         {header}
-        <strong>{t('ws.task', { id: task.id })}</strong>
+        {!preview && <strong>{t('ws.task', { id: task.id })}</strong>}
         {!preview && <span className="muted">{t('ws.leadTime', { time: formatDuration(lead.display) })}</span>}
         {!preview && (
           <span className="muted" aria-live="polite">
