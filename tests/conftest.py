@@ -8,6 +8,14 @@ from rest_framework.test import APIClient
 from annotation.models import Role
 from tests.factories import MembershipFactory, OrganizationFactory, ProjectFactory, TaskFactory, UserFactory
 
+pytest_plugins = ["tests.worker"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs seconds per persona on a 2-core machine; tests don't need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture
 def base(db):

@@ -7,6 +7,7 @@ from annotation.access import annotation_for_user, task_for_user
 from annotation.api.base import StrictSerializer
 from annotation.api.serializers import AnnotationOut
 from annotation.models import Annotation
+from annotation.models.organizations import LABELING_ROLES
 from annotation.services.annotations import annotation_create, annotation_update
 
 
@@ -27,7 +28,7 @@ class AnnotationPatchIn(StrictSerializer):
 class TaskAnnotationsView(APIView):
     @extend_schema(request=AnnotationIn, responses={201: AnnotationOut})
     def post(self, request, task_id: int):
-        task = task_for_user(request.user, task_id)
+        task = task_for_user(request.user, task_id, roles=LABELING_ROLES)
         data = AnnotationIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from annotation.access import project_for_user, role_in, task_for_user
 from annotation.api.serializers import AnnotationOut, ManagerTaskOut, PredictionOut, TaskOut
 from annotation.models import Task, TaskStatus
-from annotation.models.organizations import MANAGING_ROLES
+from annotation.models.organizations import LABELING_ROLES, MANAGING_ROLES
 from annotation.services.distribution import lease_renew, task_next, task_skip
 
 # Filters are allow-listed: the query string never reaches the ORM as a lookup.
@@ -52,7 +52,7 @@ class TaskDetailView(APIView):
 class NextTaskView(APIView):
     @extend_schema(request=None, responses={200: dict, 204: None})
     def post(self, request, project_id: int):
-        project = project_for_user(request.user, project_id)
+        project = project_for_user(request.user, project_id, roles=LABELING_ROLES)
         claim = task_next(user=request.user, project=project)
         if claim is None:
             return Response(status=204)
@@ -67,14 +67,14 @@ class NextTaskView(APIView):
 class TaskSkipView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request, task_id: int):
-        task_skip(user=request.user, task=task_for_user(request.user, task_id))
+        task_skip(user=request.user, task=task_for_user(request.user, task_id, roles=LABELING_ROLES))
         return Response(status=204)
 
 
 class TaskLeaseView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request, task_id: int):
-        expires_at = lease_renew(user=request.user, task=task_for_user(request.user, task_id))
+        expires_at = lease_renew(user=request.user, task=task_for_user(request.user, task_id, roles=LABELING_ROLES))
         return Response({"lease_expires_at": expires_at})
 
 

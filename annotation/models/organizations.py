@@ -21,6 +21,8 @@ class Role(models.TextChoices):
 
 
 MANAGING_ROLES = (Role.OWNER, Role.MANAGER)
+# Who takes tasks to label; reviewers review (and are certified for it), they do not take tasks.
+LABELING_ROLES = (Role.OWNER, Role.MANAGER, Role.ANNOTATOR)
 
 
 class Membership(models.Model):

@@ -13,7 +13,8 @@ class TaskStatus(models.TextChoices):
 
 
 class Task(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    # The unique (project, import_key) index already leads with project: no second index to feed.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     data = models.JSONField()
     media = models.CharField(max_length=500, blank=True)  # path under MEDIA_ROOT
     media_width = models.PositiveIntegerField(null=True, blank=True)
@@ -37,7 +38,8 @@ class Task(models.Model):
             models.Index(fields=["project", "status", "id"], name="task_seq_idx"),
             models.Index(fields=["project", "status", "-priority", "id"], name="task_priority_idx"),
             models.Index(fields=["project", "status", "random_key"], name="task_random_idx"),
-            models.Index(fields=["project", "status", "-uncertainty", "id"], name="task_uncertainty_idx"),
+            models.Index(fields=["project", "status", "-uncertainty", "id"], name="task_uncertainty_idx",
+                         condition=models.Q(uncertainty__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from annotation.errors import Conflict
-from annotation.models import Annotation, AnnotationRevision, Assignment, Prediction, Task, TaskStatus
+from annotation.models import Annotation, AnnotationRevision, Prediction, Task, TaskStatus
 from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
-from annotation.services.distribution import has_capacity
+from annotation.services.distribution import lease_done, places_taken
 from annotation.signals import annotation_submitted, task_completed
 
 SUBMITTED = Annotation.Status.SUBMITTED
@@ -30,12 +30,14 @@ def _check_lead_time(lead_time: float | None) -> None:
         raise ValidationError({"lead_time": [f"must be between 0 and {MAX_LEAD_TIME:.0f} seconds"]})
 
 
-def _count_submission(task: Task, annotation: Annotation) -> None:
-    """Runs with the task row locked: take one place of the overlap, or refuse."""
-    now = timezone.now()
+def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) -> None:
+    """Runs with the task row locked: take one place of the overlap, or refuse.
+
+    ``taken`` is ``places_taken(...)[0]``, read after the lock: the places others hold.
+    """
     if task.status != TaskStatus.OPEN:
         raise Conflict("This task no longer takes annotations.", task_status=task.status)
-    if not has_capacity(task, annotation.annotator_id, task.project.overlap, now):
+    if taken >= task.project.overlap:
         raise Conflict("This task already has all the annotations it needs; your draft is kept.")
     task.submitted_count += 1
     fields = ["submitted_count"]
@@ -43,8 +45,7 @@ def _count_submission(task: Task, annotation: Annotation) -> None:
         task.status = TaskStatus.COMPLETED
         fields.append("status")
     Task.objects.filter(pk=task.pk).update(**{f: getattr(task, f) for f in fields})
-    Assignment.objects.update_or_create(
-        task=task, user_id=annotation.annotator_id, defaults={"state": Assignment.State.DONE, "expires_at": now})
+    lease_done(task=task, user_id=annotation.annotator_id, now=now)
     annotation.submitted_at = now
 
 
@@ -66,14 +67,16 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
     if prediction_id is not None and not Prediction.objects.filter(pk=prediction_id, task=task).exists():
         raise ValidationError({"prediction": ["No such prediction on this task."]})
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
-        existing = Annotation.objects.filter(task=task, annotator=user).values_list("pk", flat=True).first()
+        # Lock the task row only (not the project's: submits to one project need not queue there).
+        task = Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task.pk)
+        now = timezone.now()
+        taken, existing = places_taken(task.pk, user.pk, now)
         if existing is not None:
             raise Conflict("You already have an annotation on this task; update it instead.", annotation_id=existing)
         annotation = Annotation(task=task, annotator=user, result=result, status=status, lead_time=lead_time or 0.0,
                                 prediction_id=prediction_id)
         if status == SUBMITTED:
-            _count_submission(task, annotation)
+            _count_submission(task, annotation, taken=taken, now=now)
         annotation.save(force_insert=True)
         _revision(annotation, user)
         audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
@@ -86,14 +89,14 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
 def annotation_update(*, user, annotation: Annotation, version: int, result=None, status: str | None = None,
                       lead_time: float | None = None) -> Annotation:
     if annotation.annotator_id != user.pk:
-        raise ValidationError({"annotation": ["Only its annotator edits an annotation."]})
+        raise PermissionDenied("Only its annotator edits an annotation.")
     _check_lead_time(lead_time)
     task = annotation.task
     new_status = status or annotation.status
     if result is not None:
         _validate(task, result, new_status)
     with transaction.atomic():
-        task = Task.objects.select_for_update().select_related("project").get(pk=task.pk)
+        task = Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task.pk)
         current = Annotation.objects.select_for_update().get(pk=annotation.pk)
         if current.version != version:
             raise Conflict("Someone saved this annotation after you loaded it; your changes were not saved.",
@@ -106,7 +109,8 @@ def annotation_update(*, user, annotation: Annotation, version: int, result=None
             _validate(task, current.result, new_status)
         becomes_submitted = new_status == SUBMITTED and current.status != SUBMITTED
         if becomes_submitted:
-            _count_submission(task, current)
+            now = timezone.now()
+            _count_submission(task, current, taken=places_taken(task.pk, user.pk, now)[0], now=now)
         if result is not None:
             current.result = result
         if lead_time is not None:

@@ -4,9 +4,12 @@ Leases are operational state and are not audited; skips and submissions are.
 
 The candidate query walks an index in the project's task order and stops at the first fit, so
 no request sorts the table. On PostgreSQL the pick takes the row with ``FOR UPDATE SKIP
-LOCKED``; everywhere, capacity is checked again under the task row's lock before the lease is
-written, so overlap can never be exceeded (SQLite serializes writers with IMMEDIATE
+LOCKED``; everywhere, capacity is checked again under the task row's lock, in the same statement
+that writes the lease, so overlap can never be exceeded (SQLite serializes writers with IMMEDIATE
 transactions, which gives the same guarantee).
+
+A claim costs four statements on the database (own lease? pick, lease, commit); predictions and
+the caller's draft are read only when the pick says the task has some.
 """
 from __future__ import annotations
 
@@ -28,6 +31,13 @@ ORDER_SQL = {
     TaskOrder.UNCERTAINTY: "t.uncertainty DESC NULLS LAST, t.id",
 }
 MAX_PICKS = 8
+ACTIVE = Assignment.State.ACTIVE
+TASKS, LEASES = Task._meta.db_table, Assignment._meta.db_table
+PREDICTIONS, ANNOTATIONS = Prediction._meta.db_table, Annotation._meta.db_table
+
+# Places of a task held by others than the caller: live leases (params: now, user_id).
+LIVE_LEASES_OF_OTHERS = f"""(SELECT COUNT(*) FROM {LEASES} a
+    WHERE a.task_id = t.id AND a.state = '{ACTIVE}' AND a.expires_at > %s AND a.user_id <> %s)"""
 
 
 @dataclass
@@ -42,75 +52,126 @@ def _lease_ttl() -> timedelta:
     return timedelta(seconds=settings.LEASE_TTL_SECONDS)
 
 
-def live_leases_of_others(task_id: int, user_id: int, now: datetime) -> int:
-    return Assignment.objects.filter(task_id=task_id, state=Assignment.State.ACTIVE, expires_at__gt=now).exclude(
-        user_id=user_id).count()
+def _db_time(value: datetime):
+    """A datetime as the database wants it in raw SQL (SQLite stores naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def places_taken(task_id: int, user_id: int, now: datetime) -> tuple[int, int | None]:
+    """Call with the task row locked, in a statement after the lock (a fresh snapshot).
+
+    Returns the places taken by others (submitted annotations plus others' live leases) and the
+    caller's own annotation on the task, if any, in one query.
+    """
+    sql = f"""SELECT t.submitted_count + {LIVE_LEASES_OF_OTHERS},
+                     (SELECT d.id FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)
+              FROM {TASKS} t WHERE t.id = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_db_time(now), user_id, user_id, task_id])
+        taken, own = cursor.fetchone()
+    return taken, own
 
 
 def has_capacity(task: Task, user_id: int, overlap: int, now: datetime) -> bool:
     """Call with the task row locked: room for one more annotator besides live leases."""
-    return task.submitted_count + live_leases_of_others(task.pk, user_id, now) < overlap
+    return places_taken(task.pk, user_id, now)[0] < overlap
 
 
-def _pick(project: Project, user_id: int, now: datetime) -> int | None:
-    task_table, lease_table = Task._meta.db_table, Assignment._meta.db_table
-    lock = " FOR UPDATE OF t SKIP LOCKED" if connection.vendor == "postgresql" else ""
+def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool) -> Task | None:
+    """The first task in order that still has room for the caller, locked, with two flags that
+    say whether reading its predictions or the caller's draft is worth a query."""
+    lock = ""
+    if connection.vendor == "postgresql":
+        lock = " FOR UPDATE OF t SKIP LOCKED" if skip_locked else " FOR UPDATE OF t"
     sql = f"""
-        SELECT t.id FROM {task_table} t
+        SELECT t.*,
+               EXISTS (SELECT 1 FROM {PREDICTIONS} p WHERE p.task_id = t.id) AS has_predictions,
+               EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s) AS has_draft
+        FROM {TASKS} t
         WHERE t.project_id = %s AND t.status = %s
-          AND NOT EXISTS (SELECT 1 FROM {lease_table} a
-                          WHERE a.task_id = t.id AND a.user_id = %s AND a.state <> %s)
-          AND t.submitted_count + (SELECT COUNT(*) FROM {lease_table} a
-                                   WHERE a.task_id = t.id AND a.state = %s AND a.expires_at > %s
-                                     AND a.user_id <> %s) < %s
+          AND NOT EXISTS (SELECT 1 FROM {LEASES} a
+                          WHERE a.task_id = t.id AND a.user_id = %s AND a.state <> '{ACTIVE}')
+          AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
         ORDER BY {ORDER_SQL[project.task_order]}
         LIMIT 1{lock}"""
-    active = Assignment.State.ACTIVE
+    params = [user_id, project.pk, TaskStatus.OPEN, user_id, _db_time(now), user_id, project.overlap]
+    return next(iter(Task.objects.raw(sql, params)), None)
+
+
+def _lease(task: Task, user_id: int, overlap: int, now: datetime, expires_at: datetime) -> bool:
+    """Write the caller's lease if the task, locked by the pick, still has room (checked in this
+    statement's fresh snapshot: a claim that committed between the pick's snapshot and its lock
+    is seen here)."""
+    sql = f"""
+        INSERT INTO {LEASES} (task_id, user_id, state, expires_at, created_at)
+        SELECT t.id, %s, '{ACTIVE}', %s, %s FROM {TASKS} t
+        WHERE t.id = %s AND t.status = %s AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
+        ON CONFLICT (task_id, user_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at
+        RETURNING id"""
+    params = [user_id, _db_time(expires_at), _db_time(now), task.pk, TaskStatus.OPEN, _db_time(now), user_id,
+              overlap]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [project.pk, TaskStatus.OPEN, user_id, active, active, now, user_id, project.overlap])
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute(sql, params)
+        return cursor.fetchone() is not None
 
 
-def _claim_result(task: Task, user, expires_at: datetime) -> Claim:
-    predictions = list(Prediction.objects.filter(task=task).order_by("-created_at")[:5])
-    draft = Annotation.objects.filter(task=task, annotator=user).first()
-    return Claim(task=task, predictions=predictions, annotation=draft, lease_expires_at=expires_at)
+def _claim_result(task: Task, user, expires_at: datetime, *, predictions: bool = True,
+                  draft: bool = True) -> Claim:
+    found = list(Prediction.objects.filter(task=task).order_by("-created_at")[:5]) if predictions else []
+    annotation = Annotation.objects.filter(task=task, annotator=user).first() if draft else None
+    return Claim(task=task, predictions=found, annotation=annotation, lease_expires_at=expires_at)
 
 
-def task_next(*, user, project: Project) -> Claim | None:
-    """The caller's next task with its predictions, or None when nothing is left for them."""
+def _claim(user, project: Project, *, skip_locked: bool) -> Claim | None:
     now = timezone.now()
     expires_at = now + _lease_ttl()
     with transaction.atomic():
         # An unexpired lease of the caller's comes back first: a reload never loses a task.
-        mine = (Assignment.objects.select_for_update().filter(
-            user=user, task__project=project, task__status=TaskStatus.OPEN, state=Assignment.State.ACTIVE,
+        mine = (Assignment.objects.select_for_update(of=("self",)).select_related("task").filter(
+            user=user, task__project=project, task__status=TaskStatus.OPEN, state=ACTIVE,
             expires_at__gt=now).order_by("created_at").first())
         if mine is not None:
             mine.expires_at = expires_at
             mine.save(update_fields=["expires_at"])
-            return _claim_result(Task.objects.get(pk=mine.task_id), user, expires_at)
+            return _claim_result(mine.task, user, expires_at)
         for _ in range(MAX_PICKS):
-            task_id = _pick(project, user.pk, now)
-            if task_id is None:
+            task = _pick(project, user.pk, now, skip_locked=skip_locked)
+            if task is None:
                 return None
-            task = Task.objects.select_for_update().get(pk=task_id)
-            if task.status != TaskStatus.OPEN or not has_capacity(task, user.pk, project.overlap, now):
-                continue  # another claim won the race between pick and lock; pick again
-            Assignment.objects.update_or_create(
-                task=task, user=user, defaults={"state": Assignment.State.ACTIVE, "expires_at": expires_at})
-            return _claim_result(task, user, expires_at)
+            if _lease(task, user.pk, project.overlap, now, expires_at):
+                return _claim_result(task, user, expires_at, predictions=bool(task.has_predictions),
+                                     draft=bool(task.has_draft))
+            # another claim won the race between the pick's snapshot and its lock; pick again
     return None
 
 
+def task_next(*, user, project: Project) -> Claim | None:
+    """The caller's next task with its predictions, or None when nothing is left for them."""
+    claim = _claim(user, project, skip_locked=True)
+    if claim is None and connection.vendor == "postgresql":
+        # SKIP LOCKED passes over tasks that a claim or a submit holds this instant; before
+        # saying "nothing left", look once more, waiting for those locks (this transaction
+        # holds none while it waits).
+        claim = _claim(user, project, skip_locked=False)
+    return claim
+
+
 def lease_renew(*, user, task: Task) -> datetime:
-    expires_at = timezone.now() + _lease_ttl()
-    updated = Assignment.objects.filter(task=task, user=user, state=Assignment.State.ACTIVE).update(
+    """Push a live lease's expiry. An expired lease is not revived: the task may be someone
+    else's by now, and only a claim (which checks capacity under the lock) may give it back."""
+    now = timezone.now()
+    expires_at = now + _lease_ttl()
+    updated = Assignment.objects.filter(task=task, user=user, state=ACTIVE, expires_at__gt=now).update(
         expires_at=expires_at)
     if not updated:
         raise Conflict("You hold no lease on this task; ask for the next task again.")
     return expires_at
+
+
+def lease_done(*, task: Task, user_id: int, now: datetime) -> None:
+    """Call with the task row locked: the caller's lease becomes a submission."""
+    if not Assignment.objects.filter(task=task, user_id=user_id).update(state=Assignment.State.DONE, expires_at=now):
+        Assignment.objects.create(task=task, user_id=user_id, state=Assignment.State.DONE, expires_at=now)
 
 
 def task_skip(*, user, task: Task) -> None:

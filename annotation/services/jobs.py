@@ -30,15 +30,18 @@ def job_create(*, organization_id: int, project_id: int | None, kind: str, creat
 
 
 def job_enqueue(job: Job, send: Callable[[], object]) -> None:
-    """Send the job's message now (the row is committed). A broker failure fails the job and
-    raises BrokerUnavailable so the caller answers 503."""
-    assert not transaction.get_connection().in_atomic_block, "enqueue after commit, not inside the transaction"
-    try:
-        send()
-    except (BrokerOperationalError, ConnectionError, OSError) as exc:
-        log.warning("broker unavailable for job %s: %s", job.pk, exc)
-        job_fail(job_id=job.pk, error=f"The task queue is unavailable: {exc}")
-        raise BrokerUnavailable(str(exc)) from exc
+    """Send the job's message once the job row is committed (at once when no transaction is
+    open). A broker failure fails the job and raises BrokerUnavailable so the caller answers 503."""
+
+    def send_now() -> None:
+        try:
+            send()
+        except (BrokerOperationalError, ConnectionError, OSError) as exc:
+            log.warning("broker unavailable for job %s: %s", job.pk, exc)
+            job_fail(job_id=job.pk, error=f"The task queue is unavailable: {exc}")
+            raise BrokerUnavailable(str(exc)) from exc
+
+    transaction.on_commit(send_now, robust=False)
 
 
 def job_start(*, job_id: int) -> bool:
