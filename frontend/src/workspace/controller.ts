@@ -6,8 +6,8 @@ export interface FieldController {
   option?: (n: number) => void;
   canRemove?: () => boolean;
   remove?: () => void;
-  /** spans: move the caret (extend = grow the selection) */
-  caret?: (dir: -1 | 1, extend: boolean) => void;
+  /** spans: move the caret by a character or a word (extend = grow the selection) */
+  caret?: (dir: -1 | 1, extend: boolean, unit?: 'char' | 'word') => void;
   canNudge?: () => boolean;
   nudge?: (dx: number, dy: number) => void;
   /** returns true when it cancelled something */

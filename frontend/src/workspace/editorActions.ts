@@ -81,6 +81,8 @@ export function buildEditorActions(): Registry {
   r.register({ id: 'caretRight', label: label('action.caretRight'), shortcuts: ['ArrowRight'], undo: 'record', ...horizontal(1) });
   r.register({ id: 'extendLeft', label: label('action.extendLeft'), shortcuts: ['Shift+ArrowLeft'], undo: 'none', enabled: (c) => c.field()?.caret !== undefined, run: (c) => c.field()?.caret?.(-1, true) });
   r.register({ id: 'extendRight', label: label('action.extendRight'), shortcuts: ['Shift+ArrowRight'], undo: 'none', enabled: (c) => c.field()?.caret !== undefined, run: (c) => c.field()?.caret?.(1, true) });
+  r.register({ id: 'extendWordLeft', label: label('action.extendWordLeft'), shortcuts: ['Mod+Shift+ArrowLeft'], undo: 'none', enabled: (c) => c.field()?.caret !== undefined, run: (c) => c.field()?.caret?.(-1, true, 'word') });
+  r.register({ id: 'extendWordRight', label: label('action.extendWordRight'), shortcuts: ['Mod+Shift+ArrowRight'], undo: 'none', enabled: (c) => c.field()?.caret !== undefined, run: (c) => c.field()?.caret?.(1, true, 'word') });
   r.register({ id: 'nudgeUp', label: label('action.nudgeUp'), shortcuts: ['ArrowUp'], undo: 'record', enabled: (c) => c.field()?.canNudge?.() === true, run: (c) => c.field()?.nudge?.(0, -1) });
   r.register({ id: 'nudgeDown', label: label('action.nudgeDown'), shortcuts: ['ArrowDown'], undo: 'record', enabled: (c) => c.field()?.canNudge?.() === true, run: (c) => c.field()?.nudge?.(0, 1) });
   r.register({ id: 'finish', label: label('action.finish'), shortcuts: ['Enter'], undo: 'record', enabled: (c) => c.field()?.canFinish?.() === true, run: (c) => c.field()?.finish?.() });

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { CotValue, LabelDef } from '../../core/schema';
 import { useI18n } from '../../i18n';
 import { asString, type FieldProps } from '../controller';
@@ -89,6 +89,7 @@ export function PreferenceField({ def, value, data, onChange, register }: FieldP
 
 export function CotField({ def, value, data, onChange, register }: FieldProps<CotDef, CotValue>) {
   const { t } = useI18n();
+  const [focusStep, setFocusStep] = useState<number | null>(null);
   useEffect(() => {
     register({});
     return () => register(null);
@@ -114,7 +115,7 @@ export function CotField({ def, value, data, onChange, register }: FieldProps<Co
       <ol>
         {steps.map((s, i) => (
           <li key={i}>
-            <textarea aria-label={t('cot.step', { n: i + 1 })} rows={2} value={s} onChange={(e) => set({ steps: steps.map((x, k) => (k === i ? e.target.value : x)) }, `cot:${def.name}:${i}`)} />
+            <textarea aria-label={t('cot.step', { n: i + 1 })} rows={2} value={s} autoFocus={focusStep === i} onChange={(e) => set({ steps: steps.map((x, k) => (k === i ? e.target.value : x)) }, `cot:${def.name}:${i}`)} />
             <span className="row-buttons">
               <button type="button" aria-label={t('cot.up', { n: i + 1 })} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
               <button type="button" aria-label={t('cot.down', { n: i + 1 })} disabled={i === steps.length - 1} onClick={() => move(i, 1)}>↓</button>
@@ -123,10 +124,16 @@ export function CotField({ def, value, data, onChange, register }: FieldProps<Co
           </li>
         ))}
       </ol>
-      <button type="button" onClick={() => set({ steps: [...steps, ''] })}>
+      <button
+        type="button"
+        onClick={() => {
+          setFocusStep(steps.length);
+          set({ steps: [...steps, ''] });
+        }}
+      >
         {t('cot.addStep')}
       </button>
-      <label className="block">
+      <label>
         {t('cot.answer')}
         <input type="text" value={value.answer} onChange={(e) => set({ answer: e.target.value }, `cot:${def.name}:answer`)} />
       </label>

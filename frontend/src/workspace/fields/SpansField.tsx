@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LabelDef } from '../../core/schema';
-import { addSpan, cpLength, cpSlice, moveCaret, normalizeSelection, removeSpan, segments, spanLevels, utf16ToCp, type Caret, type Span } from '../../core/spans';
+import { addSpan, cpLength, cpSlice, moveCaret, normalizeSelection, removeSpan, segments, spanLevels, utf16ToCp, wordBoundary, type Caret, type Span } from '../../core/spans';
 import { useI18n } from '../../i18n';
 import { asString, labelColor, type FieldProps } from '../controller';
 
@@ -50,8 +50,8 @@ export function SpansField({ def, value, data, onChange, register, active }: Fie
         onChange(removeSpan(value, picked));
         setPicked(-1);
       },
-      caret: (dir, extend) => {
-        setCaret((c) => moveCaret(c, dir, extend, length));
+      caret: (dir, extend, unit = 'char') => {
+        setCaret((c) => (unit === 'word' ? { anchor: extend ? c.anchor : wordBoundary(text, c.focus, dir), focus: wordBoundary(text, c.focus, dir) } : moveCaret(c, dir, extend, length)));
         setPicked(-1);
       },
       escape: () => {
