@@ -80,6 +80,20 @@ def test_next_task_returns_the_callers_draft_after_a_reload(client_for, annotato
     assert Task.objects.get(pk=task_id).submitted_count == 0  # a draft takes no place of the overlap
 
 
+def test_the_callers_draft_comes_back_with_the_task_after_the_lease_expired(client_for, annotator, project,
+                                                                             tasks):
+    client = client_for(annotator)
+    task_id = claim(client, project)["task"]["id"]
+    draft = submit(client, task_id, result={"sentiment": "neg"}, status="draft").json()
+    Assignment.objects.filter(user=annotator).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    body = claim(client, project)
+
+    assert body["task"]["id"] == task_id
+    assert (body["annotation"]["id"], body["annotation"]["result"]) == (draft["id"], {"sentiment": "neg"})
+    assert lease_of(annotator, task_id).expires_at > timezone.now()
+
+
 def test_next_task_is_204_for_a_project_without_open_tasks(client_for, annotator, project, tasks):
     Task.objects.filter(project=project).update(status=TaskStatus.COMPLETED)
 
@@ -184,6 +198,19 @@ def test_renewing_a_lease_pushes_its_expiry(client_for, annotator, project, task
     assert response.status_code == 200
     assert lease_of(annotator, task_id).expires_at > soon + timedelta(minutes=10)
     assert "lease_expires_at" in response.json()
+
+
+def test_an_expired_lease_is_not_revived_by_renewing_it(client_for, annotator, annotator2, project):
+    only = TaskFactory(project=project)
+    claim(client_for(annotator), project)
+    Assignment.objects.filter(user=annotator).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert claim(client_for(annotator2), project)["task"]["id"] == only.pk
+
+    response = client_for(annotator).post(f"/api/v1/tasks/{only.pk}/lease/")
+
+    assert response.status_code == 409
+    assert lease_of(annotator, only.pk).expires_at < timezone.now()
+    assert submit(client_for(annotator2), only.pk).status_code == 201  # the new holder is not blocked
 
 
 def test_renewing_without_a_lease_is_409(client_for, annotator, project, tasks):
