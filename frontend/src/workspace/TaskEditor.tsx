@@ -204,7 +204,8 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
     toggleInstructions: () => setOverlay((o) => (o === 'instructions' ? null : 'instructions')),
     closeOverlay: () => setOverlay(null),
     moveField: (d) => setActiveIdx((i) => (i + d + labels.length) % labels.length),
-    field: () => (activeDef ? controllers.current.get(activeDef.name) : undefined),
+    // while an overlay is open, keys do not reach the fields underneath it
+    field: () => (activeDef && overlay === null ? controllers.current.get(activeDef.name) : undefined),
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
