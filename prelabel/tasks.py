@@ -1,0 +1,49 @@
+"""Celery tasks of the prelabel app (queue ``prelabel``): thin, idempotent, they take a job id.
+
+A redelivered message for a finished job does nothing; one for a job whose worker died runs it
+again, and the unique (task, model version) of Prediction makes the re-run skip what was written.
+"""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from annotation.services.jobs import job_fail, job_finish, job_start
+from prelabel.engine import EngineError
+from prelabel.services import PrelabelError, model_retrain, prelabel_job_run
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+def _run(job_id: int, kind: str, service) -> None:
+    if not job_start(job_id=job_id):
+        return  # finished or cancelled already: a redelivered message
+    try:
+        result = service(job_id=job_id)
+    except TRANSIENT:
+        raise  # retried; the unique constraints make the next run skip what is in
+    except (PrelabelError, EngineError) as exc:
+        job_fail(job_id=job_id, error=str(exc))
+    except Exception:
+        log.exception("%s job %s failed", kind, job_id)
+        job_fail(job_id=job_id, error=f"The {kind} job failed with an internal error; the log has the details.")
+    else:
+        job_finish(job_id=job_id, result=result)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, max_retries=3,
+             retry_backoff=True, name="prelabel.tasks.prelabel_run")
+def prelabel_run(job_id: int) -> None:
+    """Pre-label the open tasks of the job's project, chunk by chunk, with progress on the job."""
+    _run(job_id, "prelabel", prelabel_job_run)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, max_retries=3,
+             retry_backoff=True, name="prelabel.tasks.retrain_run")
+def retrain_run(job_id: int) -> None:
+    """Fit a head on submitted labels; register it when better and queue a pre-label job."""
+    _run(job_id, "retrain", model_retrain)
