@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ReviewConfig(AppConfig):
     name = "review"
+
+    def ready(self) -> None:
+        from annotation.signals import task_completed
+        from review.receivers import enqueue_consistency_check
+
+        task_completed.connect(enqueue_consistency_check, dispatch_uid="review.enqueue_consistency_check")

@@ -1,0 +1,1 @@
+"""Every write of the review app. Views, tasks, receivers and commands call these."""

@@ -1,0 +1,115 @@
+"""Decide what becomes of a completed task: accepted automatically, or sent to review.
+
+``consistency_check`` runs once per task that reached its overlap (a Celery task enqueued by the
+``task_completed`` receiver) and again from the bulk recompute job for any task still
+``completed`` (for instance when the broker was down at submit time). It is idempotent: the status
+moves with a conditional update *from completed only*, so a second run, a redelivered message or
+a recompute racing the worker finds nothing to do and changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+
+from annotation.models import Annotation, Job, Project, Task, TaskStatus
+from annotation.services.audit import audit_record
+from annotation.services.jobs import job_create, job_enqueue, job_progress
+from review.models import ConsistencyReport
+from review.services.checks import Evaluation, Policy, Submitted, evaluate
+
+log = logging.getLogger(__name__)
+
+JOB_KIND = "consistency"
+RECOMPUTE_CHUNK = 200
+
+
+def submitted_annotations(task: Task) -> list[Submitted]:
+    rows = (
+        Annotation.objects.filter(task=task, status=Annotation.Status.SUBMITTED)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "annotator_id", "result", "lead_time")
+    )
+    return [Submitted(pk, annotator, result if isinstance(result, dict) else {}, float(lead or 0.0))
+            for pk, annotator, result, lead in rows]
+
+
+def task_evaluate(task: Task) -> Evaluation:
+    project = task.project
+    return evaluate(project.parsed_schema, task.data if isinstance(task.data, dict) else {},
+                    submitted_annotations(task), Policy.from_project(project.review_policy))
+
+
+def consistency_check(*, task_id: int) -> ConsistencyReport | None:
+    """Check a completed task, move it to accepted or in_review, and write its report.
+
+    Returns the task's report (the existing one when the task was already decided), or None for
+    a task that does not exist or never completed. The maths runs outside the transaction; the
+    conditional status update inside it decides whether this run writes anything.
+    """
+    task = Task.objects.select_related("project").filter(pk=task_id).first()
+    if task is None or task.status != TaskStatus.COMPLETED:
+        return ConsistencyReport.objects.filter(task_id=task_id).first()
+    evaluation = task_evaluate(task)
+    decision = ConsistencyReport.Decision.ACCEPTED if evaluation.accepted else ConsistencyReport.Decision.REVIEW
+    new_status = TaskStatus.ACCEPTED if evaluation.accepted else TaskStatus.IN_REVIEW
+    with transaction.atomic():
+        moved = Task.objects.filter(pk=task.pk, status=TaskStatus.COMPLETED).update(status=new_status)
+        if not moved:  # someone else decided it in between
+            return ConsistencyReport.objects.filter(task_id=task_id).first()
+        report, _ = ConsistencyReport.objects.update_or_create(
+            task=task,
+            defaults={
+                "agreement": evaluation.agreement,
+                "overall_agreement": evaluation.overall_agreement,
+                "consensus": evaluation.consensus,
+                "confidence": evaluation.confidence,
+                "reasons": evaluation.reasons,
+                "annotator_agreement": evaluation.annotator_agreement,
+                "annotation_count": len(evaluation.annotator_agreement),
+                "decision": decision,
+            },
+        )
+        audit_record(
+            organization_id=task.project.organization_id, actor=None, action=f"task.consistency.{decision}",
+            obj=task,
+            data={"status": new_status, "overall_agreement": evaluation.overall_agreement,
+                  "reasons": sorted({r["code"] for r in evaluation.reasons})},
+        )
+    return report
+
+
+def consistency_recompute(*, job: Job, should_stop: Callable[[], bool] = lambda: False) -> dict:
+    """Check every task of the job's project that is still ``completed``, in id chunks.
+
+    Progress is stored on the job row after each chunk; a re-run after a crash simply finds fewer
+    completed tasks, because checked ones have moved on.
+    """
+    pending = Task.objects.filter(project_id=job.project_id, status=TaskStatus.COMPLETED)
+    job_progress(job_id=job.pk, done=0, total=pending.count())
+    counts = {"checked": 0, ConsistencyReport.Decision.ACCEPTED.value: 0, ConsistencyReport.Decision.REVIEW.value: 0}
+    last_id = 0
+    while not should_stop():
+        ids = list(pending.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:RECOMPUTE_CHUNK])
+        if not ids:
+            break
+        for task_id in ids:
+            report = consistency_check(task_id=task_id)
+            counts["checked"] += 1
+            if report is not None:
+                counts[report.decision] += 1
+        last_id = ids[-1]
+        job_progress(job_id=job.pk, add=len(ids))
+    return counts
+
+
+def consistency_recompute_start(*, project: Project, actor, send: Callable[[Job], object]) -> Job:
+    """Create the recompute job and queue it on commit (raises BrokerUnavailable → 503)."""
+    with transaction.atomic():
+        total = Task.objects.filter(project=project, status=TaskStatus.COMPLETED).count()
+        job = job_create(organization_id=project.organization_id, project_id=project.pk, kind=JOB_KIND,
+                         created_by=actor, total=total)
+        job_enqueue(job, lambda: send(job))
+    job.refresh_from_db()
+    return job
