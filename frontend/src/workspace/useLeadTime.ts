@@ -7,7 +7,8 @@ export function useLeadTime(base: number): { seconds: () => number; display: num
   const [display, setDisplay] = useState(base);
   const seconds = useCallback(() => {
     const running = since.current !== null ? performance.now() - since.current : 0;
-    return Math.round((base + (acc.current + running) / 1000) * 10) / 10;
+    // Millisecond precision: a quick keyboard decision must not round down to zero seconds.
+    return Math.round(base * 1000 + acc.current + running) / 1000;
   }, [base]);
   useEffect(() => {
     const onVis = () => {
