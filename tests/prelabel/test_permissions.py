@@ -1,0 +1,60 @@
+"""The prelabel routes against every persona (gathered by the route-coverage test in
+tests/annotation/test_permissions.py). The outsider owns another base and must get 404."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from annotation.models import Job
+from prelabel.models import ModelVersion
+from tests.factories import ProjectFactory, TaskFactory
+
+PERSONAS = ["owner", "manager", "annotator", "reviewer", "outsider"]
+
+
+def both(managing: int, others: int, annotator: int | None = None, reviewer: int | None = None) -> dict:
+    return {"owner": managing, "manager": managing, "annotator": annotator if annotator is not None else others,
+            "reviewer": reviewer if reviewer is not None else others, "outsider": 404}
+
+
+# route name -> list of (method, url kwargs builder, body, expected status per persona)
+MATRIX: dict[str, list] = {
+    "project-prelabel": [("post", lambda w: {"project_id": w.project.pk}, None, both(202, 403))],
+    "project-model-versions": [("get", lambda w: {"project_id": w.project.pk}, None, both(200, 200))],
+    "project-retrain": [("post", lambda w: {"project_id": w.project.pk}, {}, both(202, 403))],
+}
+
+
+class World:
+    def __init__(self, base, personas):
+        self.users = personas
+        self.project = ProjectFactory(organization=base)
+        self.tasks = [TaskFactory(project=self.project) for _ in range(2)]
+
+
+@pytest.fixture
+def world(base, other_base, owner, manager, annotator, reviewer, outsider):
+    return World(base, {"owner": owner, "manager": manager, "annotator": annotator, "reviewer": reviewer,
+                        "outsider": outsider})
+
+
+CASES = [(name, i, persona) for name, entries in MATRIX.items() for i in range(len(entries)) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize("route, index, persona", CASES)
+def test_route_answers_each_persona_as_its_role_allows(route, index, persona, world, client_for,
+                                                       django_capture_on_commit_callbacks):
+    method, kwargs, body, expected = MATRIX[route][index]
+    url = reverse(route, kwargs=kwargs(world))
+    with django_capture_on_commit_callbacks(execute=False):  # nothing is really sent to a broker
+        response = getattr(client_for(world.users[persona]), method)(url, body, format="json")
+    assert response.status_code == expected[persona], (route, method, persona, response.content[:300])
+    if method == "post" and expected[persona] != 202:
+        assert not Job.objects.exists()
+
+
+def test_an_outsider_learns_nothing_of_the_versions(world, client_for):
+    ModelVersion.objects.create(project=world.project, version="secret-v1", kind="zero_shot", is_active=True)
+    response = client_for(world.users["outsider"]).get(f"/api/v1/projects/{world.project.pk}/model-versions/")
+    assert response.status_code == 404
+    assert b"secret-v1" not in response.content
