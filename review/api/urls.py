@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from review.api import views
+
+urlpatterns: list = [
+    path("projects/<int:project_id>/quality/", views.ProjectQualityView.as_view(), name="project-quality"),
+    path("projects/<int:project_id>/quality/recompute/", views.ProjectQualityRecomputeView.as_view(),
+         name="project-quality-recompute"),
+]
