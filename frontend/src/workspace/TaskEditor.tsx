@@ -59,6 +59,7 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
   const lead = useLeadTime(item.annotation?.lead_time ?? 0);
   const controllers = useRef(new Map<string, FieldController>());
   const rootRef = useRef<HTMLDivElement>(null);
+  const overlayRef = useRef<HTMLDivElement>(null);
   const finished = useRef(false);
   const registry = useMemo(() => buildEditorActions(), []);
   const fromPrediction = prediction !== null && item.annotation === null ? prediction.id : item.annotation?.prediction ?? null;
@@ -184,6 +185,10 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
       else setError(errorText(e, t));
     }
   };
+
+  useEffect(() => {
+    if (overlay) overlayRef.current?.focus();
+  }, [overlay]);
 
   // ---- keyboard ----------------------------------------------------------------
   const labels = schema.labels;
@@ -387,7 +392,7 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
 
       {overlay === 'help' && (
         <div className="overlay" role="dialog" aria-modal="true" aria-label={t('ws.shortcuts')}>
-          <div className="overlay-body">
+          <div className="overlay-body" tabIndex={-1} ref={overlayRef}>
             <h2>{t('ws.shortcuts')}</h2>
             <table>
               <thead>
@@ -409,7 +414,7 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
                 ))}
               </tbody>
             </table>
-            <button type="button" onClick={() => setOverlay(null)} autoFocus>
+            <button type="button" onClick={() => setOverlay(null)}>
               {t('common.close')}
             </button>
           </div>
@@ -417,10 +422,10 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
       )}
       {overlay === 'instructions' && (
         <div className="overlay" role="dialog" aria-modal="true" aria-label={t('ws.instructions')}>
-          <div className="overlay-body">
+          <div className="overlay-body" tabIndex={-1} ref={overlayRef}>
             <h2>{t('ws.instructions')}</h2>
             <div className="text-block">{instructions || t('ws.noInstructions')}</div>
-            <button type="button" onClick={() => setOverlay(null)} autoFocus>
+            <button type="button" onClick={() => setOverlay(null)}>
               {t('common.close')}
             </button>
           </div>
