@@ -1,26 +1,21 @@
 // One task in the workspace: the result being edited with its undo history,
 // the fields that edit it, keyboard actions, autosave, submit and skip.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { displayShortcut } from '../core/actions';
 import { canRedo, canUndo, createHistory, push, redo, undo, type HistoryState } from '../core/history';
-import { isEmptyValue, missingRequired, resultFrom, serializeResult, type CotValue, type LabelDef, type Result, type Schema } from '../core/schema';
-import type { Span } from '../core/spans';
+import { isEmptyValue, missingRequired, resultFrom, serializeResult, type LabelDef, type Result, type Schema } from '../core/schema';
 import { tasks as tasksApi } from '../api/endpoints';
 import type { NextTask } from '../api/types';
 import { errorText } from '../app/errors';
 import { useI18n } from '../i18n';
 import { asString, type FieldController } from './controller';
 import { buildEditorActions, type EditorContext } from './editorActions';
-import { ChoiceField, MultiChoiceField } from './fields/ChoiceFields';
-import { ImageField } from './fields/ImageField';
-import { CotField, PreferenceField, RatingField, TextField } from './fields/SimpleFields';
-import { SpansField } from './fields/SpansField';
+import { FieldView } from './FieldView';
+import { Dialog, ShortcutTable, shortcutText } from './Overlays';
 import { AnnotationSaver, StaleError } from './saver';
 import { formatDuration, useLeadTime } from './useLeadTime';
 
 const AUTOSAVE_MS = 5000;
 const LEASE_RENEW_MS = 120_000;
-const APPLE = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 export type DoneKind = 'submitted' | 'skipped';
 
@@ -248,42 +243,6 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
   const shownData = Object.entries(task.data).filter(([k]) => !consumed.has(k) && !imageKeys.has(k));
   const mediaSize = task.media_width && task.media_height ? { width: task.media_width, height: task.media_height } : null;
 
-  const renderField = (def: LabelDef, idx: number) => {
-    const common = {
-      data: task.data,
-      mediaUrl: task.media_url,
-      mediaSize,
-      active: idx === activeIdx,
-      register: (c: FieldController | null) => {
-        if (c) controllers.current.set(def.name, c);
-        else controllers.current.delete(def.name);
-      },
-    };
-    const v = result[def.name];
-    const on = (value: unknown, key?: string) => edit(def.name, value, key);
-    switch (def.type) {
-      case 'choice':
-        return <ChoiceField {...common} def={def} value={typeof v === 'string' ? v : null} onChange={on} />;
-      case 'multi_choice':
-        return <MultiChoiceField {...common} def={def} value={Array.isArray(v) ? (v as string[]) : []} onChange={on} />;
-      case 'spans':
-        return <SpansField {...common} def={def} value={Array.isArray(v) ? (v as Span[]) : []} onChange={on} />;
-      case 'boxes':
-      case 'polygons':
-        return <ImageField {...common} def={def} value={Array.isArray(v) ? (v as never[]) : []} onChange={on} />;
-      case 'rating':
-        return <RatingField {...common} def={def} value={typeof v === 'number' ? v : null} onChange={on} />;
-      case 'text':
-        return <TextField {...common} def={def} value={typeof v === 'string' ? v : ''} onChange={on} />;
-      case 'preference':
-        return <PreferenceField {...common} def={def} value={typeof v === 'string' ? v : null} onChange={on} />;
-      case 'chain_of_thought': {
-        const cot = (v ?? { steps: [], answer: '' }) as CotValue;
-        return <CotField {...common} def={def} value={{ steps: Array.isArray(cot.steps) ? cot.steps : [], answer: typeof cot.answer === 'string' ? cot.answer : '' }} onChange={on} />;
-      }
-    }
-  };
-
   const dirty = !preview && saver.isDirty(payload('draft'));
 
   return (
@@ -322,7 +281,7 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
         )}
         {!preview && (
           <button type="button" className="primary" onClick={() => registry.run('submit', ctx)} disabled={busy}>
-            {t('ws.submit')} <kbd aria-hidden="true">{displayShortcut('Mod+Enter', APPLE)}</kbd>
+            {t('ws.submit')} <kbd aria-hidden="true">{shortcutText('Mod+Enter')}</kbd>
           </button>
         )}
       </div>
@@ -384,52 +343,33 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
                 {idx === activeIdx && <span className="badge active-badge">{t('ws.activeField')}</span>}
               </h3>
               {def.description && <p className="muted">{def.description}</p>}
-              {renderField(def, idx)}
+              <FieldView
+                def={def}
+                value={result[def.name]}
+                data={task.data}
+                mediaUrl={task.media_url}
+                mediaSize={mediaSize}
+                active={idx === activeIdx}
+                onChange={(value, key) => edit(def.name, value, key)}
+                register={(c) => {
+                  if (c) controllers.current.set(def.name, c);
+                  else controllers.current.delete(def.name);
+                }}
+              />
             </section>
           );
         })}
       </div>
 
       {overlay === 'help' && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-label={t('ws.shortcuts')}>
-          <div className="overlay-body" tabIndex={-1} ref={overlayRef}>
-            <h2>{t('ws.shortcuts')}</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('shortcuts.key')}</th>
-                  <th>{t('shortcuts.action')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {registry.list().map((a) => (
-                  <tr key={a.id}>
-                    <td>
-                      {a.shortcuts.map((s) => (
-                        <kbd key={s}>{displayShortcut(s, APPLE)}</kbd>
-                      ))}
-                    </td>
-                    <td>{t(a.label as Parameters<typeof t>[0])}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <button type="button" onClick={() => setOverlay(null)}>
-              {t('common.close')}
-            </button>
-          </div>
-        </div>
+        <Dialog ref={overlayRef} title={t('ws.shortcuts')} onClose={() => setOverlay(null)}>
+          <ShortcutTable registry={registry} />
+        </Dialog>
       )}
       {overlay === 'instructions' && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-label={t('ws.instructions')}>
-          <div className="overlay-body" tabIndex={-1} ref={overlayRef}>
-            <h2>{t('ws.instructions')}</h2>
-            <div className="text-block">{instructions || t('ws.noInstructions')}</div>
-            <button type="button" onClick={() => setOverlay(null)}>
-              {t('common.close')}
-            </button>
-          </div>
-        </div>
+        <Dialog ref={overlayRef} title={t('ws.instructions')} onClose={() => setOverlay(null)}>
+          <div className="text-block">{instructions || t('ws.noInstructions')}</div>
+        </Dialog>
       )}
     </div>
   );
