@@ -6,10 +6,14 @@ after it starts.
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from annotation.models import Annotation, Job, Role, Task, TaskStatus
+from review.metrics import krippendorff_alpha
 from review.models import ConsistencyReport
 from review.services.consistency import consistency_check
 from tests.factories import MembershipFactory, ProjectFactory, TaskFactory, UserFactory
@@ -84,6 +88,26 @@ def test_the_quality_view_returns_agreement_consensus_and_annotator_figures(seed
     assert day["mean_agreement"] == pytest.approx(2 / 3, abs=1e-6)
 
 
+def test_the_quality_view_costs_the_same_queries_whatever_the_number_of_tasks(seeded, owner, client_for):
+    project, users, _ = seeded
+    client = client_for(owner)
+    url = f"/api/v1/projects/{project.pk}/quality/"
+    client.get(url)  # warm the caller's role cache path alike for both measured calls
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for _ in range(3):
+        task = TaskFactory(project=project, status=TaskStatus.COMPLETED, submitted_count=3)
+        for user in users:
+            Annotation.objects.create(task=task, annotator=user, result={"sentiment": "pos"},
+                                      status=Annotation.Status.SUBMITTED, lead_time=9.0)
+        consistency_check(task_id=task.pk)
+    with CaptureQueriesContext(connection) as after:
+        body = client.get(url).json()
+
+    assert body["tasks"]["checked"] == 7
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
 def test_fleiss_kappa_is_left_out_when_tasks_have_different_counts(seeded, owner, client_for):
     project, users, tasks = seeded
     Annotation.objects.filter(task=tasks[0], annotator=users[2]).delete()
@@ -92,6 +116,23 @@ def test_fleiss_kappa_is_left_out_when_tasks_have_different_counts(seeded, owner
 
     assert body["labels"]["sentiment"]["fleiss_kappa"] is None
     assert body["labels"]["sentiment"]["krippendorff_alpha"] is not None
+
+
+def test_a_rating_label_also_gets_interval_alpha(base, owner, client_for):
+    project = ProjectFactory(organization=base, overlap=3)
+    users = labelers(base)
+    ratings = [[4, 4, 5], [1, 2, 1]]
+    for row in ratings:
+        task = TaskFactory(project=project, status=TaskStatus.COMPLETED, submitted_count=3)
+        for user, value in zip(users, row):
+            Annotation.objects.create(task=task, annotator=user, result={"sentiment": "pos", "quality": value},
+                                      status=Annotation.Status.SUBMITTED, lead_time=9.0)
+
+    quality = client_for(owner).get(f"/api/v1/projects/{project.pk}/quality/").json()["labels"]["quality"]
+
+    expected = krippendorff_alpha(np.array(ratings, dtype=float), "interval")
+    assert quality["krippendorff_alpha_interval"] == pytest.approx(expected, abs=1e-6)
+    assert quality["percent_agreement"] == pytest.approx(1 / 3, abs=1e-6)
 
 
 def test_an_empty_project_has_no_figures_yet(project, reviewer, client_for):
