@@ -92,6 +92,10 @@ def test_annotator_draws_boxes_and_polygons(page, live_server, base, annotator, 
     page.keyboard.press("Delete")  # …deleted again
     page.get_by_role("button", name="Select shape 1").wait_for()
     assert page.get_by_role("button", name="Select shape 2").count() == 0
+    page.keyboard.press("Control+z")  # undo brings the deleted box back
+    page.get_by_role("button", name="Select shape 2").wait_for()
+    page.keyboard.press("Control+Shift+z")  # redo deletes it again
+    page.get_by_role("button", name="Select shape 2").wait_for(state="detached")
 
     page.get_by_role("img", name="Image of shape").scroll_into_view_if_needed()
     for x, y in [(220, 140), (320, 150), (300, 240)]:
