@@ -98,17 +98,6 @@ def media_root(settings, tmp_path):
     return Path(settings.MEDIA_ROOT)
 
 
-@pytest.fixture
-def eager_jobs():
-    """Run Celery jobs in the web process: the test has no worker."""
-    from config.celery import app
-
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = old
-
-
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

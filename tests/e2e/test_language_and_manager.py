@@ -48,7 +48,8 @@ def test_wrong_password_is_reported(page, live_server, base, annotator):
     shot(page, "login-error")
 
 
-def test_manager_creates_a_project_and_imports_a_file(page, live_server, base, tmp_path, eager_jobs):
+def test_manager_creates_a_project_and_imports_a_file(page, live_server, base, tmp_path, celery_worker):
+    # The import job runs in a real worker process, as in production.
     manager = UserFactory(username="manager")
     MembershipFactory(user=manager, organization=base, role=Role.MANAGER)
     login(page, live_server, "manager")
