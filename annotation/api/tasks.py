@@ -53,7 +53,10 @@ class NextTaskView(APIView):
     @extend_schema(request=None, responses={200: dict, 204: None})
     def post(self, request, project_id: int):
         project = project_for_user(request.user, project_id, roles=LABELING_ROLES)
-        claim = task_next(user=request.user, project=project)
+        exclude = request.query_params.get("exclude")
+        if exclude is not None and not exclude.isdigit():
+            raise ValidationError({"exclude": ["must be a task id"]})
+        claim = task_next(user=request.user, project=project, exclude=int(exclude) if exclude else None)
         if claim is None:
             return Response(status=204)
         return Response({

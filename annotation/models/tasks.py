@@ -38,8 +38,9 @@ class Task(models.Model):
             models.Index(fields=["project", "status", "id"], name="task_seq_idx"),
             models.Index(fields=["project", "status", "-priority", "id"], name="task_priority_idx"),
             models.Index(fields=["project", "status", "random_key"], name="task_random_idx"),
-            models.Index(fields=["project", "status", "-uncertainty", "id"], name="task_uncertainty_idx",
-                         condition=models.Q(uncertainty__isnull=False)),
+            # On PostgreSQL migration 0002 adds a NULLS LAST twin of this index (SQLite sorts NULLs last
+            # for DESC already and cannot declare it), so "uncertainty" order is an index walk on both.
+            models.Index(fields=["project", "status", "-uncertainty", "id"], name="task_uncertainty_idx"),
         ]
 
     def __str__(self) -> str:
@@ -62,4 +63,8 @@ class Assignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "user"], name="assignment_unique")]
-        indexes = [models.Index(fields=["user", "state"], name="assignment_user_state_idx")]
+        indexes = [
+            models.Index(fields=["user", "state"], name="assignment_user_state_idx"),
+            # "not already done or skipped by me" is probed per candidate task during a pick.
+            models.Index(fields=["user", "task"], name="assignment_user_task_idx"),
+        ]

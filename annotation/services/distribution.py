@@ -77,7 +77,7 @@ def has_capacity(task: Task, user_id: int, overlap: int, now: datetime) -> bool:
     return places_taken(task.pk, user_id, now)[0] < overlap
 
 
-def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool) -> Task | None:
+def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, exclude: int | None) -> Task | None:
     """The first task in order that still has room for the caller, locked, with two flags that
     say whether reading its predictions or the caller's draft is worth a query."""
     lock = ""
@@ -92,9 +92,10 @@ def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool) -
           AND NOT EXISTS (SELECT 1 FROM {LEASES} a
                           WHERE a.task_id = t.id AND a.user_id = %s AND a.state <> '{ACTIVE}')
           AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
+          AND t.id <> %s
         ORDER BY {ORDER_SQL[project.task_order]}
         LIMIT 1{lock}"""
-    params = [user_id, project.pk, TaskStatus.OPEN, user_id, _db_time(now), user_id, project.overlap]
+    params = [user_id, project.pk, TaskStatus.OPEN, user_id, _db_time(now), user_id, project.overlap, exclude or 0]
     return next(iter(Task.objects.raw(sql, params)), None)
 
 
@@ -122,20 +123,20 @@ def _claim_result(task: Task, user, expires_at: datetime, *, predictions: bool =
     return Claim(task=task, predictions=found, annotation=annotation, lease_expires_at=expires_at)
 
 
-def _claim(user, project: Project, *, skip_locked: bool) -> Claim | None:
+def _claim(user, project: Project, *, skip_locked: bool, exclude: int | None) -> Claim | None:
     now = timezone.now()
     expires_at = now + _lease_ttl()
     with transaction.atomic():
         # An unexpired lease of the caller's comes back first: a reload never loses a task.
         mine = (Assignment.objects.select_for_update(of=("self",)).select_related("task").filter(
             user=user, task__project=project, task__status=TaskStatus.OPEN, state=ACTIVE,
-            expires_at__gt=now).order_by("created_at").first())
+            expires_at__gt=now).exclude(task_id=exclude).order_by("created_at").first())
         if mine is not None:
             mine.expires_at = expires_at
             mine.save(update_fields=["expires_at"])
             return _claim_result(mine.task, user, expires_at)
         for _ in range(MAX_PICKS):
-            task = _pick(project, user.pk, now, skip_locked=skip_locked)
+            task = _pick(project, user.pk, now, skip_locked=skip_locked, exclude=exclude)
             if task is None:
                 return None
             if _lease(task, user.pk, project.overlap, now, expires_at):
@@ -145,14 +146,17 @@ def _claim(user, project: Project, *, skip_locked: bool) -> Claim | None:
     return None
 
 
-def task_next(*, user, project: Project) -> Claim | None:
-    """The caller's next task with its predictions, or None when nothing is left for them."""
-    claim = _claim(user, project, skip_locked=True)
+def task_next(*, user, project: Project, exclude: int | None = None) -> Claim | None:
+    """The caller's next task with its predictions, or None when nothing is left for them.
+
+    ``exclude`` is the task the caller is working on: the workspace fetches the next one ahead
+    so it shows at once after submit, and the caller then holds two leases."""
+    claim = _claim(user, project, skip_locked=True, exclude=exclude)
     if claim is None and connection.vendor == "postgresql":
         # SKIP LOCKED passes over tasks that a claim or a submit holds this instant; before
         # saying "nothing left", look once more, waiting for those locks (this transaction
         # holds none while it waits).
-        claim = _claim(user, project, skip_locked=False)
+        claim = _claim(user, project, skip_locked=False, exclude=exclude)
     return claim
 
 

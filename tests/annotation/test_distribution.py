@@ -428,3 +428,17 @@ def test_an_anonymous_caller_cannot_ask_for_a_task(project, tasks):
 
     assert response.status_code in (401, 403)
     assert not Assignment.objects.exists()
+
+
+def test_fetching_ahead_with_exclude_gives_a_second_task_and_keeps_the_first_lease(project, tasks, annotator,
+                                                                                    client_for):
+    client = client_for(annotator)
+    first = client.post(f"/api/v1/projects/{project.pk}/next-task/").json()["task"]["id"]
+    ahead = client.post(f"/api/v1/projects/{project.pk}/next-task/?exclude={first}").json()["task"]["id"]
+    assert ahead != first
+    assert client.post(f"/api/v1/projects/{project.pk}/next-task/").json()["task"]["id"] == first
+    from annotation.models import Assignment
+
+    assert set(Assignment.objects.filter(user=annotator, state="active").values_list("task_id", flat=True)) == {
+        first, ahead}
+    assert client.post(f"/api/v1/projects/{project.pk}/next-task/?exclude=abc").status_code == 400
