@@ -7,3 +7,7 @@ annotation_submitted = Signal()
 task_completed = Signal()
 # kwargs: project, job, count
 tasks_imported = Signal()
+# kwargs: organization, users ({username: User}), projects ({name: Project}); sent inside the
+# demo loader's transaction so the apps above can add their part of the demo (certifications,
+# exams, seeded annotations, releases). Receivers must be safe to run twice, like the loader.
+demo_loaded = Signal()

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "annotation",
     "prelabel",
     "review",
+    "release",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +142,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
-FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+# FRONTEND_DIST lets parallel builds (and their browser tests) use their own output folder.
+FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST") or BASE_DIR / "frontend" / "dist")
 STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.exists() else []
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"

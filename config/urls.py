@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("annotation.api.urls")),
     path("api/v1/", include("prelabel.api.urls")),
     path("api/v1/", include("review.api.urls")),
+    path("api/v1/", include("release.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # The browser app owns every other path (client-side routing).

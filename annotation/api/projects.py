@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from annotation.access import organization_for_user, organization_ids, project_for_user
 from annotation.api.base import StrictSerializer
 from annotation.api.serializers import ProjectOut
-from annotation.models import Project, TaskOrder
+from annotation.models import PiiPolicy, Project, TaskOrder
 from annotation.models.organizations import MANAGING_ROLES
 from annotation.schema import SchemaError, parse_schema
 from annotation.selectors import project_progress
@@ -26,6 +26,10 @@ class ProjectIn(StrictSerializer):
     task_order = serializers.ChoiceField(choices=TaskOrder.choices, required=False)
     review_policy = serializers.DictField(required=False)
     prelabel = serializers.DictField(required=False)
+    gold_rate = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    pii_policy = serializers.ChoiceField(choices=PiiPolicy.choices, required=False)
+    price_per_token = serializers.DecimalField(max_digits=12, decimal_places=8, min_value=0, required=False,
+                                               allow_null=True)
 
 
 class ProjectPatchIn(ProjectIn):

@@ -32,7 +32,8 @@ class ProjectOut(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "organization", "name", "domain", "description", "instructions", "schema", "overlap",
-                  "task_order", "review_policy", "prelabel", "created_at", "updated_at", "task_count"]
+                  "task_order", "review_policy", "prelabel", "gold_rate", "pii_policy", "price_per_token",
+                  "created_at", "updated_at", "task_count"]
 
 
 class TaskOut(serializers.ModelSerializer):

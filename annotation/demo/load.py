@@ -13,6 +13,7 @@ from annotation.demo import content
 from annotation.demo.images import skin_patch, street_scene
 from annotation.models import Membership, Organization, Project, Role, Task
 from annotation.services.audit import audit_record
+from annotation.signals import demo_loaded
 
 DEMO_PASSWORD = "zhibiao-demo"
 BASE_NAME = "合肥数据标注基地 Hefei Data Annotation Base"
@@ -130,4 +131,6 @@ def demo_load() -> dict:
         "data": {"image": "image"},
         "labels": {"lesion": {"type": "polygons", "on": "image", "options": ["lesion"], "required": True}}},
         skin_patch, 20, (640, 480), domain="medicine", instructions="Outline each lesion with a polygon."))
+    demo_loaded.send(sender=Organization, organization=organization, users=users,
+                     projects={p.name: p for p in projects})
     return {"organization": organization.pk, "projects": [p.pk for p in projects], "users": list(users)}

@@ -2,7 +2,7 @@ from annotation.models.annotations import Annotation, AnnotationRevision, Predic
 from annotation.models.audit import AuditEvent
 from annotation.models.jobs import Job
 from annotation.models.organizations import Membership, Organization, Role
-from annotation.models.projects import Project, TaskOrder
+from annotation.models.projects import PiiPolicy, Project, TaskOrder
 from annotation.models.tasks import Assignment, Task, TaskStatus
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Prediction",
     "Project",
     "Role",
+    "PiiPolicy",
     "Task",
     "TaskOrder",
     "TaskStatus",

@@ -13,6 +13,12 @@ class TaskOrder(models.TextChoices):
     UNCERTAINTY = "uncertainty", "Model uncertainty"
 
 
+class PiiPolicy(models.TextChoices):
+    FLAG = "flag", "Flag what was found"
+    MASK = "mask", "Mask before annotators see it"
+    REFUSE = "refuse", "Refuse rows with personal data"
+
+
 class Project(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="projects")
     name = models.CharField(max_length=200)
@@ -26,6 +32,12 @@ class Project(models.Model):
     review_policy = models.JSONField(default=dict, blank=True)
     # Settings read by the prelabel app (model, batch size, ...); opaque here.
     prelabel = models.JSONField(default=dict, blank=True)
+    # Share of next-task answers that are gold tasks (honeypots) for annotators still owing them.
+    gold_rate = models.FloatField(default=0.0)
+    # What an import does with personal data it detects (ID numbers, phones, e-mail, bank cards).
+    pii_policy = models.CharField(max_length=8, choices=PiiPolicy.choices, default=PiiPolicy.FLAG)
+    # Price of one token (or media unit) of accepted data, for a release's value statement.
+    price_per_token = models.DecimalField(max_digits=12, decimal_places=8, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -33,6 +45,7 @@ class Project(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=models.Q(overlap__gte=1, overlap__lte=20), name="project_overlap_range"),
+            models.CheckConstraint(condition=models.Q(gold_rate__gte=0, gold_rate__lte=1), name="project_gold_rate_range"),
         ]
 
     def __str__(self) -> str:

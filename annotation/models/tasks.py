@@ -26,6 +26,10 @@ class Task(models.Model):
     # Written by pre-labeling (entropy of the best prediction); read by "uncertainty" order.
     uncertainty = models.FloatField(null=True, blank=True)
     gold = models.JSONField(null=True, blank=True)
+    # Personal data found at import: [{"field", "kind", "start", "end"}]; offsets in the original.
+    pii = models.JSONField(default=list, blank=True)
+    # The unmasked data when the project masks personal data; never sent to annotators.
+    data_original = models.JSONField(null=True, blank=True)
     submitted_count = models.PositiveIntegerField(default=0)
     # Identifies the task's origin row (import job + row number, or a caller's id) so a retried
     # import batch never inserts the same task twice.

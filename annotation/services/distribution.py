@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from annotation.errors import Conflict
+from annotation.gates import work_gates_check
 from annotation.models import Annotation, Assignment, Prediction, Project, Task, TaskOrder, TaskStatus
 from annotation.services.audit import audit_record
 
@@ -150,7 +151,9 @@ def task_next(*, user, project: Project, exclude: int | None = None) -> Claim | 
     """The caller's next task with its predictions, or None when nothing is left for them.
 
     ``exclude`` is the task the caller is working on: the workspace fetches the next one ahead
-    so it shows at once after submit, and the caller then holds two leases."""
+    so it shows at once after submit, and the caller then holds two leases. Raises
+    PermissionDenied when a registered work gate (a certification level, say) refuses the caller."""
+    work_gates_check(user=user, project=project)
     claim = _claim(user, project, skip_locked=True, exclude=exclude)
     if claim is None and connection.vendor == "postgresql":
         # SKIP LOCKED passes over tasks that a claim or a submit holds this instant; before

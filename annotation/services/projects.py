@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
+from annotation.gates import policy_validators_check
 from annotation.models import Organization, Project, Task
 from annotation.schema import SchemaError, parse_schema
 from annotation.services.audit import audit_record
 
 EDITABLE = {"name", "domain", "description", "instructions", "schema", "overlap", "task_order",
-            "review_policy", "prelabel"}
+            "review_policy", "prelabel", "gold_rate", "pii_policy", "price_per_token"}
 
 
 def _check_schema(schema) -> None:
@@ -20,6 +21,8 @@ def _check_schema(schema) -> None:
 
 def project_create(*, organization: Organization, actor, name: str, schema: dict, **fields) -> Project:
     _check_schema(schema)
+    if "review_policy" in fields:
+        policy_validators_check(fields["review_policy"])
     unknown = set(fields) - EDITABLE
     assert not unknown, f"unknown project fields {unknown}"
     with transaction.atomic():
@@ -33,6 +36,8 @@ def project_create(*, organization: Organization, actor, name: str, schema: dict
 def project_update(*, project: Project, actor, **fields) -> Project:
     unknown = set(fields) - EDITABLE
     assert not unknown, f"unknown project fields {unknown}"
+    if "review_policy" in fields:
+        policy_validators_check(fields["review_policy"])
     if "schema" in fields:
         _check_schema(fields["schema"])
         # Changing the labels under existing annotations would orphan them; adding labels is fine.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
+DIST_INDEX = Path(os.environ.get("FRONTEND_DIST") or ROOT / "frontend" / "dist") / "index.html"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = [
@@ -30,7 +30,7 @@ PASSWORD = "correct-horse-battery"  # tests.factories.PASSWORD
 def pytest_collection_modifyitems(config, items):
     reason = None
     if not DIST_INDEX.exists():
-        reason = f"the front end is not built ({DIST_INDEX.relative_to(ROOT)} is missing): run `cd frontend && npm ci && npm run build`"
+        reason = f"the front end is not built ({DIST_INDEX} is missing): run `cd frontend && npm ci && npm run build`"
     elif not Path(CHROMIUM).exists():
         reason = f"no Chromium at {CHROMIUM}: `apt-get install -y chromium fonts-noto-cjk`"
     else:

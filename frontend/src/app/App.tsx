@@ -4,6 +4,8 @@ import { ImportPage } from '../manager/ImportPage';
 import { ProgressPage } from '../manager/ProgressPage';
 import { ProjectFormPage } from '../manager/ProjectFormPage';
 import { TaskListPage } from '../manager/TaskListPage';
+import { releaseRoute } from '../release/routes';
+import { reviewRoute } from '../review/routes';
 import { WorkspacePage } from '../workspace/WorkspacePage';
 import { useAuth } from './auth';
 import { Layout } from './Layout';
@@ -18,6 +20,8 @@ export function App() {
   if (loading) return <p className="page">{t('common.loading')}</p>;
   if (!me) return <Login />;
 
+  const own = reviewRoute(path) ?? releaseRoute(path);
+  if (own) return own;
   const id = (params: Record<string, string>) => Number(params.id);
   let m: Record<string, string> | null;
   if (path === '/' || path === '/projects' || path === '/projects/') return <Layout><ProjectList /></Layout>;

@@ -1,3 +1,6 @@
+import { releaseEn } from './release.en';
+import { reviewEn } from './review.en';
+
 // English catalogue. Every key here must exist in zh-hans.ts (the type checker enforces it).
 export const en = {
   'app.name': 'Zhibiao',
@@ -217,6 +220,8 @@ export const en = {
   'schema.type.text': 'free text',
   'schema.type.preference': 'preference',
   'schema.type.chain_of_thought': 'chain of thought',
+  ...reviewEn,
+  ...releaseEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

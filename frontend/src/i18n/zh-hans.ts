@@ -1,5 +1,7 @@
 // 简体中文目录。键必须与 en.ts 完全一致（类型检查保证）。
 import type { MessageKey } from './en';
+import { releaseZhHans } from './release.zh-hans';
+import { reviewZhHans } from './review.zh-hans';
 
 export const zhHans: Record<MessageKey, string> = {
   'app.name': '智标',
@@ -219,4 +221,6 @@ export const zhHans: Record<MessageKey, string> = {
   'schema.type.text': '自由文本',
   'schema.type.preference': '偏好',
   'schema.type.chain_of_thought': '思维链',
+  ...reviewZhHans,
+  ...releaseZhHans,
 };
