@@ -1,7 +1,14 @@
 """What the review app stores, one module per concern: consistency reports, certification and
 exams (certification.py), the review queue and task outcomes (queue.py)."""
+from review.models.certification import Certification, Exam, ExamAnswer, ExamAttempt, ExamItem, Level
 from review.models.consistency import ConsistencyReport
 
 __all__ = [
+    "Certification",
+    "Exam",
+    "ExamAnswer",
+    "ExamAttempt",
+    "ExamItem",
+    "Level",
     "ConsistencyReport",
 ]

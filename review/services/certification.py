@@ -1,0 +1,105 @@
+"""Granting, revoking and reading certification levels.
+
+A level is "active" while its row is not revoked and not past ``valid_until``. Expiry is read at
+query time rather than by a periodic job that revokes rows, so a level stops counting the moment
+it expires, on every host, without a scheduler having to run.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+
+from annotation.errors import Conflict
+from annotation.models import Membership, Organization
+from annotation.services.audit import audit_record
+from review.models import Certification, ExamAttempt, Level
+
+SUPERSEDED = "superseded"
+
+
+def active_certifications(now: datetime | None = None) -> QuerySet[Certification]:
+    now = now or timezone.now()
+    return Certification.objects.filter(revoked_at__isnull=True).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+
+
+def certification_is_active(certification: Certification, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return certification.revoked_at is None and (
+        certification.valid_until is None or certification.valid_until > now)
+
+
+def certified_level(*, user_id: int, organization_id: int, domain: str) -> int:
+    """The active, unexpired level of a user in one domain of one base; 0 when none."""
+    level = (active_certifications().filter(organization_id=organization_id, user_id=user_id, domain=domain)
+             .values_list("level", flat=True).first())
+    return int(level or 0)
+
+
+def _validate_grant(*, organization: Organization, user, domain: str, level: int,
+                    valid_until: datetime | None, now: datetime) -> None:
+    errors: dict[str, list[str]] = {}
+    if not Membership.objects.filter(organization=organization, user=user).exists():
+        errors["user"] = [_("This user is not a member of the organization.")]
+    if not domain or not domain.strip() or len(domain) > 64:
+        errors["domain"] = [_("A domain is 1 to 64 characters, like a project's domain.")]
+    if level not in Level.values:
+        errors["level"] = [_("Level must be one of 1 (trainee), 2 (annotator), 3 (senior), 4 (expert).")]
+    if valid_until is not None and valid_until <= now:
+        errors["valid_until"] = [_("The expiry must lie in the future.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def certification_grant(*, organization: Organization, user, domain: str, level: int, granted_by,
+                        granted_via: str = Certification.GrantedVia.MANUAL, reason: str = "",
+                        valid_until: datetime | None = None,
+                        exam_attempt: ExamAttempt | None = None) -> Certification:
+    """Give ``user`` ``level`` in ``domain``; the previous active row, if any, is revoked as
+    superseded in the same transaction so exactly one stays active."""
+    now = timezone.now()
+    _validate_grant(organization=organization, user=user, domain=domain, level=level,
+                    valid_until=valid_until, now=now)
+    with transaction.atomic():
+        previous = list(Certification.objects.select_for_update().filter(
+            organization=organization, user=user, domain=domain, revoked_at__isnull=True))
+        for old in previous:
+            old.revoked_at, old.revoked_by, old.revoke_reason = now, granted_by, SUPERSEDED
+            old.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        try:
+            with transaction.atomic():
+                certification = Certification.objects.create(
+                    organization=organization, user=user, domain=domain, level=level, granted_via=granted_via,
+                    reason=reason, granted_by=granted_by, granted_at=now, valid_until=valid_until,
+                    exam_attempt=exam_attempt)
+        except IntegrityError:
+            # A concurrent first grant for the same person and domain won the unique index.
+            raise Conflict(_("Another grant for this user and domain happened at the same time; retry.")) from None
+        # An exam pass has no granting manager: the candidate's own action is what is recorded.
+        audit_record(organization_id=organization.pk, actor=granted_by or user, action="certification.grant",
+                     obj=certification, data={
+                         "user": user.username, "domain": domain, "level": level, "via": granted_via,
+                         "reason": reason, "valid_until": valid_until, "exam_attempt": getattr(exam_attempt, "pk", None),
+                         "superseded": [old.pk for old in previous]})
+    return certification
+
+
+def certification_revoke(*, certification: Certification, actor, reason: str) -> Certification:
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": [_("Say why the certification is revoked.")]})
+    with transaction.atomic():
+        certification = Certification.objects.select_for_update().get(pk=certification.pk)
+        if certification.revoked_at is not None:
+            raise Conflict(_("This certification is already revoked."))
+        certification.revoked_at, certification.revoked_by = timezone.now(), actor
+        certification.revoke_reason = reason
+        certification.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit_record(organization_id=certification.organization_id, actor=actor, action="certification.revoke",
+                     obj=certification, data={"user": certification.user.username, "domain": certification.domain,
+                                              "level": certification.level, "reason": reason})
+    return certification
