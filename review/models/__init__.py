@@ -2,6 +2,7 @@
 exams (certification.py), the review queue and task outcomes (queue.py)."""
 from review.models.certification import Certification, Exam, ExamAnswer, ExamAttempt, ExamItem, Level
 from review.models.consistency import ConsistencyReport
+from review.models.queue import InboxMessage, ReviewDecision, ReviewItem, TaskOutcome, Verdict
 
 __all__ = [
     "Certification",
@@ -11,4 +12,9 @@ __all__ = [
     "ExamItem",
     "Level",
     "ConsistencyReport",
+    "InboxMessage",
+    "ReviewDecision",
+    "ReviewItem",
+    "TaskOutcome",
+    "Verdict",
 ]
