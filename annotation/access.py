@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from annotation.models import Annotation, Job, Membership, Organization, Project, Role, Task
@@ -31,7 +32,7 @@ def require_role(user: AbstractBaseUser, organization_id: int, roles: Iterable[s
     if role is None:
         raise NotFound()
     if role not in tuple(roles):
-        raise PermissionDenied("Your role in this organization does not allow this.")
+        raise PermissionDenied(_("Your role in this organization does not allow this."))
     return role
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -32,7 +33,7 @@ class TaskListView(APIView):
             value = request.query_params.get(name)
             if value is not None:
                 if value not in allowed:
-                    raise ValidationError({name: [f"must be one of {', '.join(sorted(allowed))}"]})
+                    raise ValidationError({name: [_("must be one of {options}").format(options=', '.join(sorted(allowed)))]})
                 tasks = tasks.filter(**{name: value})
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(tasks, request, view=self)
@@ -55,7 +56,7 @@ class NextTaskView(APIView):
         project = project_for_user(request.user, project_id, roles=LABELING_ROLES)
         exclude = request.query_params.get("exclude")
         if exclude is not None and not exclude.isdigit():
-            raise ValidationError({"exclude": ["must be a task id"]})
+            raise ValidationError({"exclude": [_("must be a task id")]})
         claim = task_next(user=request.user, project=project, exclude=int(exclude) if exclude else None)
         if claim is None:
             return Response(status=204)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from annotation.schema.errors import Collector
 from annotation.schema.spec import LabelSpec, Schema
 
@@ -25,42 +27,42 @@ def _integer(value: Any) -> bool:
 
 def _label_in(spec: LabelSpec, item: dict, path: str, errors: Collector) -> None:
     if item.get("label") not in spec.options:
-        errors.add(f"{path}.label", f"must be one of {', '.join(spec.options)}")
+        errors.add(f"{path}.label", _("must be one of {options}").format(options=', '.join(spec.options)))
 
 
 def _items(value: Any, path: str, errors: Collector, keys: set[str]) -> list[tuple[str, dict]]:
     if not isinstance(value, list):
-        errors.add(path, "must be a list")
+        errors.add(path, _("must be a list"))
         return []
     if len(value) > MAX_ITEMS:
-        errors.add(path, f"at most {MAX_ITEMS} items")
+        errors.add(path, _("at most {limit} items").format(limit=MAX_ITEMS))
         return []
     out = []
     for i, item in enumerate(value):
         item_path = f"{path}[{i}]"
         if not isinstance(item, dict):
-            errors.add(item_path, "must be an object")
+            errors.add(item_path, _("must be an object"))
             continue
         for key in sorted(set(item) - keys):
-            errors.add(f"{item_path}.{key}", "unknown field")
+            errors.add(f"{item_path}.{key}", _("unknown field"))
         out.append((item_path, item))
     return out
 
 
 def _check_choice(spec, value, path, errors, ctx):
     if not isinstance(value, str) or value not in spec.options:
-        errors.add(path, f"must be one of {', '.join(spec.options)}")
+        errors.add(path, _("must be one of {options}").format(options=', '.join(spec.options)))
 
 
 def _check_multi_choice(spec, value, path, errors, ctx):
     if not isinstance(value, list):
-        errors.add(path, "must be a list of options")
+        errors.add(path, _("must be a list of options"))
         return
     for i, option in enumerate(value):
         if not isinstance(option, str) or option not in spec.options:
-            errors.add(f"{path}[{i}]", f"must be one of {', '.join(spec.options)}")
+            errors.add(f"{path}[{i}]", _("must be one of {options}").format(options=', '.join(spec.options)))
     if len(set(map(str, value))) != len(value):
-        errors.add(path, "options must not repeat")
+        errors.add(path, _("options must not repeat"))
 
 
 def _check_spans(spec, value, path, errors, ctx):
@@ -69,13 +71,13 @@ def _check_spans(spec, value, path, errors, ctx):
     for item_path, item in _items(value, path, errors, {"start", "end", "label", "text"}):
         start, end = item.get("start"), item.get("end")
         if not _integer(start) or start < 0:
-            errors.add(f"{item_path}.start", "must be an integer ≥ 0")
+            errors.add(f"{item_path}.start", _("must be an integer ≥ 0"))
         elif not _integer(end) or end <= start:
-            errors.add(f"{item_path}.end", "must be an integer greater than start")
+            errors.add(f"{item_path}.end", _("must be an integer greater than start"))
         elif end > length:
-            errors.add(f"{item_path}.end", f"is past the end of the text ({length} characters)")
+            errors.add(f"{item_path}.end", _("is past the end of the text ({length} characters)").format(length=length))
         elif "text" in item and item["text"] != text[start:end]:
-            errors.add(f"{item_path}.text", "does not match the text at start:end")
+            errors.add(f"{item_path}.text", _("does not match the text at start:end"))
         _label_in(spec, item, item_path, errors)
 
 
@@ -90,15 +92,15 @@ def _check_boxes(spec, value, path, errors, ctx):
     for item_path, item in _items(value, path, errors, {"x", "y", "w", "h", "label", "score"}):
         coords = [item.get(k) for k in ("x", "y", "w", "h")]
         if not all(_number(c) for c in coords):
-            errors.add(item_path, "x, y, w and h must be numbers")
+            errors.add(item_path, _("x, y, w and h must be numbers"))
         else:
             x, y, w, h = coords
             if w <= 0:
-                errors.add(f"{item_path}.w", "must be positive")
+                errors.add(f"{item_path}.w", _("must be positive"))
             elif h <= 0:
-                errors.add(f"{item_path}.h", "must be positive")
+                errors.add(f"{item_path}.h", _("must be positive"))
             elif not (_inside_image(x, y, ctx) and _inside_image(x + w, y + h, ctx)):
-                errors.add(item_path, "box lies outside the image")
+                errors.add(item_path, _("box lies outside the image"))
         _label_in(spec, item, item_path, errors)
 
 
@@ -106,50 +108,50 @@ def _check_polygons(spec, value, path, errors, ctx):
     for item_path, item in _items(value, path, errors, {"points", "label"}):
         points = item.get("points")
         if not isinstance(points, list) or len(points) < 3:
-            errors.add(f"{item_path}.points", "a polygon needs at least 3 points")
+            errors.add(f"{item_path}.points", _("a polygon needs at least 3 points"))
         else:
             for j, point in enumerate(points):
                 if not (isinstance(point, list) and len(point) == 2 and all(_number(c) for c in point)):
-                    errors.add(f"{item_path}.points[{j}]", "must be [x, y] numbers")
+                    errors.add(f"{item_path}.points[{j}]", _("must be [x, y] numbers"))
                 elif not _inside_image(point[0], point[1], ctx):
-                    errors.add(f"{item_path}.points[{j}]", "point lies outside the image")
+                    errors.add(f"{item_path}.points[{j}]", _("point lies outside the image"))
         _label_in(spec, item, item_path, errors)
 
 
 def _check_rating(spec, value, path, errors, ctx):
     if not _integer(value) or not spec.min <= value <= spec.max:
-        errors.add(path, f"must be an integer from {spec.min} to {spec.max}")
+        errors.add(path, _("must be an integer from {min} to {max}").format(min=spec.min, max=spec.max))
 
 
 def _check_text(spec, value, path, errors, ctx):
     limit = spec.max_length or MAX_TEXT
     if not isinstance(value, str):
-        errors.add(path, "must be a string")
+        errors.add(path, _("must be a string"))
     elif len(value) > limit:
-        errors.add(path, f"at most {limit} characters")
+        errors.add(path, _("at most {limit} characters").format(limit=limit))
 
 
 def _check_preference(spec, value, path, errors, ctx):
     if value not in spec.between:
-        errors.add(path, f"must be one of {', '.join(spec.between)}")
+        errors.add(path, _("must be one of {options}").format(options=', '.join(spec.between)))
 
 
 def _check_chain_of_thought(spec, value, path, errors, ctx):
     if not isinstance(value, dict):
-        errors.add(path, "must be an object with steps and answer")
+        errors.add(path, _("must be an object with steps and answer"))
         return
     for key in sorted(set(value) - {"steps", "answer"}):
-        errors.add(f"{path}.{key}", "unknown field")
+        errors.add(f"{path}.{key}", _("unknown field"))
     steps = value.get("steps")
     if not isinstance(steps, list) or not steps:
-        errors.add(f"{path}.steps", "needs at least one reasoning step")
+        errors.add(f"{path}.steps", _("needs at least one reasoning step"))
     else:
         for i, step in enumerate(steps):
             if not isinstance(step, str) or not step.strip():
-                errors.add(f"{path}.steps[{i}]", "must be a non-empty string")
+                errors.add(f"{path}.steps[{i}]", _("must be a non-empty string"))
     answer = value.get("answer")
     if not isinstance(answer, str) or not answer.strip():
-        errors.add(f"{path}.answer", "a chain of thought needs a final answer")
+        errors.add(f"{path}.answer", _("a chain of thought needs a final answer"))
 
 
 CHECKS = {
@@ -181,16 +183,16 @@ def validate_result(
     """
     errors = Collector()
     if not isinstance(result, dict):
-        errors.add("result", "must be an object keyed by label name")
+        errors.add("result", _("must be an object keyed by label name"))
         errors.raise_if_any()
     ctx = {"data": data if isinstance(data, dict) else {}, "width": width, "height": height}
     for name in result:
         if name not in schema.labels:
-            errors.add(f"result.{name}", "unknown label")
+            errors.add(f"result.{name}", _("unknown label"))
     for name, spec in schema.labels.items():
         if name not in result or result[name] is None:
             if spec.required and require_complete:
-                errors.add(f"result.{name}", "this label is required")
+                errors.add(f"result.{name}", _("this label is required"))
             continue
         CHECKS[spec.type](spec, result[name], f"result.{name}", errors, ctx)
     errors.raise_if_any()

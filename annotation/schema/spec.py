@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from annotation.schema.errors import Collector
 
 DATA_TYPES = ("text", "image", "audio", "video", "json")
@@ -68,35 +70,35 @@ def _is_int(value: Any) -> bool:
 def _parse_options(raw: dict, path: str, errors: Collector) -> tuple[str, ...]:
     options = raw.get("options")
     if not isinstance(options, list) or not options:
-        errors.add(f"{path}.options", "must be a non-empty list of strings")
+        errors.add(f"{path}.options", _("must be a non-empty list of strings"))
         return ()
     if len(options) > MAX_OPTIONS:
-        errors.add(f"{path}.options", f"at most {MAX_OPTIONS} options")
+        errors.add(f"{path}.options", _("at most {limit} options").format(limit=MAX_OPTIONS))
     for i, option in enumerate(options):
         if not isinstance(option, str) or not option.strip():
-            errors.add(f"{path}.options[{i}]", "must be a non-empty string")
+            errors.add(f"{path}.options[{i}]", _("must be a non-empty string"))
     if len(set(map(str, options))) != len(options):
-        errors.add(f"{path}.options", "options must be unique")
+        errors.add(f"{path}.options", _("options must be unique"))
     return tuple(str(o) for o in options)
 
 
 def _parse_label(name: str, raw: Any, data: dict[str, str], errors: Collector) -> LabelSpec | None:
     path = f"schema.labels.{name}"
     if not isinstance(raw, dict):
-        errors.add(path, "must be an object")
+        errors.add(path, _("must be an object"))
         return None
     kind = raw.get("type")
     if kind not in LABEL_TYPES:
-        errors.add(f"{path}.type", f"must be one of {', '.join(LABEL_TYPES)}")
+        errors.add(f"{path}.type", _("must be one of {options}").format(options=', '.join(LABEL_TYPES)))
         return None
     for key in sorted(set(raw) - COMMON_KEYS - TYPE_KEYS[kind]):
-        errors.add(f"{path}.{key}", f"unknown key for a {kind} label")
+        errors.add(f"{path}.{key}", _("unknown key for a {kind} label").format(kind=kind))
     required = raw.get("required", False)
     if not isinstance(required, bool):
-        errors.add(f"{path}.required", "must be true or false")
+        errors.add(f"{path}.required", _("must be true or false"))
     description = raw.get("description", "")
     if not isinstance(description, str):
-        errors.add(f"{path}.description", "must be a string")
+        errors.add(f"{path}.description", _("must be a string"))
     spec: dict[str, Any] = {"name": name, "type": kind, "required": required is True,
                             "description": description if isinstance(description, str) else ""}
     if "options" in TYPE_KEYS[kind]:
@@ -104,23 +106,23 @@ def _parse_label(name: str, raw: Any, data: dict[str, str], errors: Collector) -
     if kind in ON_DATA_TYPE:
         on = raw.get("on")
         if data.get(on) != ON_DATA_TYPE[kind]:
-            errors.add(f"{path}.on", f"must name a data field of type {ON_DATA_TYPE[kind]}")
+            errors.add(f"{path}.on", _("must name a data field of type {type}").format(type=ON_DATA_TYPE[kind]))
         spec["on"] = on
     if kind == "rating":
         low, high = raw.get("min", 1), raw.get("max", 5)
         if not _is_int(low) or not _is_int(high) or low >= high:
-            errors.add(f"{path}.max", "min and max must be integers with min < max")
+            errors.add(f"{path}.max", _("min and max must be integers with min < max"))
         spec.update(min=low, max=high)
     if kind == "text":
         max_length = raw.get("max_length")
         if max_length is not None and (not _is_int(max_length) or max_length < 1):
-            errors.add(f"{path}.max_length", "must be a positive integer")
+            errors.add(f"{path}.max_length", _("must be a positive integer"))
         spec["max_length"] = max_length
     if kind == "preference":
         between = raw.get("between")
         if (not isinstance(between, list) or len(between) != 2 or len(set(map(str, between))) != 2
                 or any(data.get(b) != "text" for b in between)):
-            errors.add(f"{path}.between", "must name two different data fields of type text")
+            errors.add(f"{path}.between", _("must name two different data fields of type text"))
             between = []
         spec["between"] = tuple(between)
     return LabelSpec(**spec)
@@ -130,28 +132,28 @@ def parse_schema(raw: Any) -> Schema:
     """Validate a schema document and return its typed form, or raise SchemaError."""
     errors = Collector()
     if not isinstance(raw, dict):
-        errors.add("schema", "must be an object with 'data' and 'labels'")
+        errors.add("schema", _("must be an object with 'data' and 'labels'"))
         errors.raise_if_any()
     for key in sorted(set(raw) - {"data", "labels"}):
-        errors.add(f"schema.{key}", "unknown key")
+        errors.add(f"schema.{key}", _("unknown key"))
     data_raw = raw.get("data")
     data: dict[str, str] = {}
     if not isinstance(data_raw, dict) or not data_raw:
-        errors.add("schema.data", "must be an object naming at least one data field")
+        errors.add("schema.data", _("must be an object naming at least one data field"))
     else:
         for name, kind in data_raw.items():
             if kind not in DATA_TYPES:
-                errors.add(f"schema.data.{name}", f"must be one of {', '.join(DATA_TYPES)}")
+                errors.add(f"schema.data.{name}", _("must be one of {options}").format(options=', '.join(DATA_TYPES)))
             else:
                 data[str(name)] = kind
     labels_raw = raw.get("labels")
     labels: dict[str, LabelSpec] = {}
     if not isinstance(labels_raw, dict) or not labels_raw:
-        errors.add("schema.labels", "must be an object with at least one label")
+        errors.add("schema.labels", _("must be an object with at least one label"))
     else:
         for name, label_raw in labels_raw.items():
             if not str(name).isidentifier():
-                errors.add(f"schema.labels.{name}", "label names are letters, digits and _")
+                errors.add(f"schema.labels.{name}", _("label names are letters, digits and _"))
                 continue
             spec = _parse_label(str(name), label_raw, data, errors)
             if spec is not None:
@@ -164,12 +166,12 @@ def validate_task_data(schema: Schema, data: Any, *, has_media: bool = False) ->
     """Check one task's data against the schema's data fields (raise SchemaError)."""
     errors = Collector()
     if not isinstance(data, dict):
-        errors.add("data", "must be an object")
+        errors.add("data", _("must be an object"))
         errors.raise_if_any()
     for name, kind in schema.data.items():
         value = data.get(name)
         if kind == "text" and not isinstance(value, str):
-            errors.add(f"data.{name}", "is required and must be a string")
+            errors.add(f"data.{name}", _("is required and must be a string"))
         elif kind == "image" and not has_media:
-            errors.add(f"data.{name}", "needs an image file (upload images, or a zip with them)")
+            errors.add(f"data.{name}", _("needs an image file (upload images, or a zip with them)"))
     errors.raise_if_any()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from annotation.errors import Conflict
@@ -27,7 +28,7 @@ def _validate(task: Task, result, status: str) -> None:
 
 def _check_lead_time(lead_time: float | None) -> None:
     if lead_time is not None and not 0 <= lead_time <= MAX_LEAD_TIME:
-        raise ValidationError({"lead_time": [f"must be between 0 and {MAX_LEAD_TIME:.0f} seconds"]})
+        raise ValidationError({"lead_time": [_("must be between 0 and {limit:.0f} seconds").format(limit=MAX_LEAD_TIME)]})
 
 
 def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) -> None:
@@ -36,9 +37,9 @@ def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) ->
     ``taken`` is ``places_taken(...)[0]``, read after the lock: the places others hold.
     """
     if task.status != TaskStatus.OPEN:
-        raise Conflict("This task no longer takes annotations.", task_status=task.status)
+        raise Conflict(_("This task no longer takes annotations."), task_status=task.status)
     if taken >= task.project.overlap:
-        raise Conflict("This task already has all the annotations it needs; your draft is kept.")
+        raise Conflict(_("This task already has all the annotations it needs; your draft is kept."))
     task.submitted_count += 1
     fields = ["submitted_count"]
     if task.submitted_count >= task.project.overlap:
@@ -65,14 +66,14 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
     _validate(task, result, status)
     _check_lead_time(lead_time)
     if prediction_id is not None and not Prediction.objects.filter(pk=prediction_id, task=task).exists():
-        raise ValidationError({"prediction": ["No such prediction on this task."]})
+        raise ValidationError({"prediction": [_("No such prediction on this task.")]})
     with transaction.atomic():
         # Lock the task row only (not the project's: submits to one project need not queue there).
         task = Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task.pk)
         now = timezone.now()
         taken, existing = places_taken(task.pk, user.pk, now)
         if existing is not None:
-            raise Conflict("You already have an annotation on this task; update it instead.", annotation_id=existing)
+            raise Conflict(_("You already have an annotation on this task; update it instead."), annotation_id=existing)
         annotation = Annotation(task=task, annotator=user, result=result, status=status, lead_time=lead_time or 0.0,
                                 prediction_id=prediction_id)
         if status == SUBMITTED:
@@ -89,7 +90,7 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
 def annotation_update(*, user, annotation: Annotation, version: int, result=None, status: str | None = None,
                       lead_time: float | None = None) -> Annotation:
     if annotation.annotator_id != user.pk:
-        raise PermissionDenied("Only its annotator edits an annotation.")
+        raise PermissionDenied(_("Only its annotator edits an annotation."))
     _check_lead_time(lead_time)
     task = annotation.task
     new_status = status or annotation.status
@@ -99,12 +100,12 @@ def annotation_update(*, user, annotation: Annotation, version: int, result=None
         task = Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task.pk)
         current = Annotation.objects.select_for_update().get(pk=annotation.pk)
         if current.version != version:
-            raise Conflict("Someone saved this annotation after you loaded it; your changes were not saved.",
+            raise Conflict(_("Someone saved this annotation after you loaded it; your changes were not saved."),
                            current_version=current.version)
         if current.status == SUBMITTED and new_status != SUBMITTED:
-            raise ValidationError({"status": ["A submitted annotation cannot go back to draft."]})
+            raise ValidationError({"status": [_("A submitted annotation cannot go back to draft.")]})
         if task.status in (TaskStatus.ACCEPTED, TaskStatus.REJECTED):
-            raise Conflict("This task has been decided; it can no longer be edited.", task_status=task.status)
+            raise Conflict(_("This task has been decided; it can no longer be edited."), task_status=task.status)
         if result is None and new_status == SUBMITTED and current.status != SUBMITTED:
             _validate(task, current.result, new_status)
         becomes_submitted = new_status == SUBMITTED and current.status != SUBMITTED

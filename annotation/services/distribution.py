@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from annotation.errors import Conflict
 from annotation.gates import work_gates_check
@@ -171,7 +172,7 @@ def lease_renew(*, user, task: Task) -> datetime:
     updated = Assignment.objects.filter(task=task, user=user, state=ACTIVE, expires_at__gt=now).update(
         expires_at=expires_at)
     if not updated:
-        raise Conflict("You hold no lease on this task; ask for the next task again.")
+        raise Conflict(_("You hold no lease on this task; ask for the next task again."))
     return expires_at
 
 
@@ -186,7 +187,7 @@ def task_skip(*, user, task: Task) -> None:
     with transaction.atomic():
         Task.objects.select_for_update().filter(pk=task.pk).values_list("pk").get()
         if Annotation.objects.filter(task=task, annotator=user, status=Annotation.Status.SUBMITTED).exists():
-            raise Conflict("You already submitted this task.")
+            raise Conflict(_("You already submitted this task."))
         Assignment.objects.update_or_create(
             task=task, user=user, defaults={"state": Assignment.State.SKIPPED, "expires_at": timezone.now()})
         audit_record(organization_id=task.project.organization_id, actor=user, action="task.skip", obj=task)

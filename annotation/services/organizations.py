@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from annotation.models import Membership, Organization, Role
@@ -30,10 +31,10 @@ def organization_update(*, organization: Organization, actor, **fields) -> Organ
 def membership_add(*, organization: Organization, username: str, role: str, actor) -> Membership:
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise ValidationError({"username": ["No user with this username."]})
+        raise ValidationError({"username": [_("No user with this username.")]})
     with transaction.atomic():
         if Membership.objects.filter(organization=organization, user=user).exists():
-            raise ValidationError({"username": ["This user is already a member."]})
+            raise ValidationError({"username": [_("This user is already a member.")]})
         membership = Membership.objects.create(organization=organization, user=user, role=role)
         audit_record(organization_id=organization.pk, actor=actor, action="membership.add", obj=membership,
                      data={"user": username, "role": role})
@@ -49,7 +50,7 @@ def _last_owner(membership: Membership) -> bool:
 def membership_change_role(*, membership: Membership, role: str, actor) -> Membership:
     with transaction.atomic():
         if role != Role.OWNER and _last_owner(membership):
-            raise ValidationError({"role": ["An organization keeps at least one owner."]})
+            raise ValidationError({"role": [_("An organization keeps at least one owner.")]})
         old = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
@@ -61,7 +62,7 @@ def membership_change_role(*, membership: Membership, role: str, actor) -> Membe
 def membership_remove(*, membership: Membership, actor) -> None:
     with transaction.atomic():
         if _last_owner(membership):
-            raise ValidationError({"role": ["An organization keeps at least one owner."]})
+            raise ValidationError({"role": [_("An organization keeps at least one owner.")]})
         audit_record(organization_id=membership.organization_id, actor=actor, action="membership.remove",
                      obj=membership, data={"user": membership.user.username})
         membership.delete()

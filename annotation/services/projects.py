@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from annotation.gates import policy_validators_check
@@ -45,7 +46,7 @@ def project_update(*, project: Project, actor, **fields) -> Project:
             removed = set(project.schema.get("labels", {})) - set(fields["schema"].get("labels", {}))
             if removed:
                 raise ValidationError({"schema.labels": [
-                    f"Labels already annotated cannot be removed: {', '.join(sorted(removed))}"]})
+                    _("Labels already annotated cannot be removed: {labels}").format(labels=', '.join(sorted(removed)))]})
     with transaction.atomic():
         for key, value in fields.items():
             setattr(project, key, value)
