@@ -200,6 +200,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"prelabel.tasks.*": {"queue": "prelabel"}}
+# Intra-op torch threads per worker process; unset = the cores shared equally (prelabel/worker.py).
+PRELABEL_TORCH_THREADS = int(os.environ["PRELABEL_TORCH_THREADS"]) if os.environ.get("PRELABEL_TORCH_THREADS") else None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker outage must reach the user quickly as an error, not hang the request.
