@@ -1,4 +1,5 @@
-"""Decide what becomes of a completed task: accepted automatically, or sent to review.
+"""Decide what becomes of a completed task: accepted automatically (with its TaskOutcome), or
+sent to review (with a stage-0 ReviewItem; ``routing.py`` says which findings route it).
 
 ``consistency_check`` runs once per task that reached its overlap (a Celery task enqueued by the
 ``task_completed`` receiver) and again from the bulk recompute job for any task still
@@ -16,8 +17,11 @@ from django.db import transaction
 from annotation.models import Annotation, Job, Project, Task, TaskStatus
 from annotation.services.audit import audit_record
 from annotation.services.jobs import job_create, job_enqueue, job_progress
-from review.models import ConsistencyReport
+from review.models import ConsistencyReport, TaskOutcome
 from review.services.checks import Evaluation, Policy, Submitted, evaluate
+from review.services.outcome import consensus_result, outcome_write, result_errors
+from review.services.policy import ReviewPolicy
+from review.services.routing import review_item_open, route_reasons
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +45,20 @@ def task_evaluate(task: Task) -> Evaluation:
                     submitted_annotations(task), Policy.from_project(project.review_policy))
 
 
+def _auto_result(task: Task, evaluation: Evaluation, annotations: list[Submitted]) -> tuple[dict, list[dict]]:
+    """What acceptance would store: the single annotation as submitted, or the consensus values.
+    A consensus that is not a valid result (it can happen with averaged geometry) is a finding
+    that sends the task to review instead."""
+    if len(annotations) == 1:
+        return annotations[0].result, []
+    result = consensus_result(task.project.parsed_schema, evaluation)
+    errors = result_errors(task, result)
+    return result, ([{"code": "consensus_invalid", "errors": errors}] if errors else [])
+
+
 def consistency_check(*, task_id: int) -> ConsistencyReport | None:
-    """Check a completed task, move it to accepted or in_review, and write its report.
+    """Check a completed task, route it (accepted, or in_review with a stage-0 review item), and
+    write its report, plus the TaskOutcome when it is accepted.
 
     Returns the task's report (the existing one when the task was already decided), or None for
     a task that does not exist or never completed. The maths runs outside the transaction; the
@@ -51,9 +67,15 @@ def consistency_check(*, task_id: int) -> ConsistencyReport | None:
     task = Task.objects.select_related("project").filter(pk=task_id).first()
     if task is None or task.status != TaskStatus.COMPLETED:
         return ConsistencyReport.objects.filter(task_id=task_id).first()
-    evaluation = task_evaluate(task)
-    decision = ConsistencyReport.Decision.ACCEPTED if evaluation.accepted else ConsistencyReport.Decision.REVIEW
-    new_status = TaskStatus.ACCEPTED if evaluation.accepted else TaskStatus.IN_REVIEW
+    annotations = submitted_annotations(task)
+    evaluation = evaluate(task.project.parsed_schema, task.data if isinstance(task.data, dict) else {},
+                          annotations, Policy.from_project(task.project.review_policy))
+    policy = ReviewPolicy.parse(task.project.review_policy)
+    result, findings = _auto_result(task, evaluation, annotations) if annotations else ({}, [])
+    reasons = route_reasons(task=task, evaluation=evaluation, policy=policy, extra_findings=findings)
+    accepted = not reasons
+    decision = ConsistencyReport.Decision.ACCEPTED if accepted else ConsistencyReport.Decision.REVIEW
+    new_status = TaskStatus.ACCEPTED if accepted else TaskStatus.IN_REVIEW
     with transaction.atomic():
         moved = Task.objects.filter(pk=task.pk, status=TaskStatus.COMPLETED).update(status=new_status)
         if not moved:  # someone else decided it in between
@@ -71,11 +93,17 @@ def consistency_check(*, task_id: int) -> ConsistencyReport | None:
                 "decision": decision,
             },
         )
+        if accepted:
+            outcome_write(task=task, result=result, source=TaskOutcome.Source.AUTO,
+                          annotators=[a.annotator_id for a in annotations])
+        else:
+            review_item_open(task=task, reasons=reasons, policy=policy)
         audit_record(
             organization_id=task.project.organization_id, actor=None, action=f"task.consistency.{decision}",
             obj=task,
             data={"status": new_status, "overall_agreement": evaluation.overall_agreement,
-                  "reasons": sorted({r["code"] for r in evaluation.reasons})},
+                  "reasons": sorted({r["code"] for r in evaluation.reasons}),
+                  "routed": sorted({r["code"] for r in reasons})},
         )
     return report
 
