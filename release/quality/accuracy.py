@@ -1,0 +1,135 @@
+"""Annotation accuracy: gold accuracy, agreement, review coverage and overturn rate.
+
+- Gold: each accepted result is scored against its task's gold answer with the review app's
+  per-type similarity (``review.services.checks.similarity``, the same one exams grade with),
+  label by label, over the labels the gold answer gives.
+- Agreement: the consistency reports of the release's tasks (mean overall and per label).
+- Review: read from each record's provenance (built from ``review.TaskOutcome``): a record is
+  reviewed when any review stage decided on it; it is overturned when a reviewer rejected or fixed
+  the annotators' result on the way to acceptance. The service passes each task's decision
+  history from ``review.ReviewDecision`` (a rejection in an earlier round is not in the outcome).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from annotation.schema import Schema
+from release.quality.common import mean, num, rate
+from review.services.checks import LIST_TYPES, similarity
+
+OVERTURNING = ("reject", "fix")
+
+
+class GoldTally:
+    """Scores of accepted results against gold answers; feed with :meth:`add`."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.tasks = 0
+        self.exact = 0
+        self.scores: dict[str, list[float]] = {name: [] for name in schema.labels}
+
+    def add(self, gold: Any, result: Any) -> None:
+        if not isinstance(gold, dict) or not gold:
+            return
+        result = result if isinstance(result, dict) else {}
+        scores = []
+        for name, spec in self.schema.labels.items():
+            if name not in gold:
+                continue
+            expected, given = gold[name], result.get(name)
+            if spec.type in LIST_TYPES:  # an unanswered list label means "none here"
+                expected, given = expected or [], given or []
+            score = similarity(spec, expected, given)
+            self.scores[name].append(score)
+            scores.append(score)
+        if scores:
+            self.tasks += 1
+            self.exact += all(s == 1.0 for s in scores)
+
+    def summary(self) -> dict:
+        all_scores = [s for scores in self.scores.values() for s in scores]
+        return {
+            "gold_tasks": self.tasks,
+            "accuracy": mean(all_scores),
+            "exact_match_rate": rate(self.exact, self.tasks),
+            "labels": {name: {"compared": len(scores), "accuracy": mean(scores)}
+                       for name, scores in self.scores.items() if scores},
+        }
+
+
+def agreement_summary(reports: Iterable[Mapping[str, Any]], records: int) -> dict:
+    """Mean agreement over consistency reports (dicts with ``overall_agreement``, ``agreement``
+    {label: float|None} and ``decision``) of a release's ``records`` tasks."""
+    reports = list(reports)
+    overall = [r["overall_agreement"] for r in reports if r.get("overall_agreement") is not None]
+    per_label: dict[str, list[float]] = {}
+    for r in reports:
+        for label, value in (r.get("agreement") or {}).items():
+            if value is not None:
+                per_label.setdefault(label, []).append(float(value))
+    decisions = Counter(r.get("decision") for r in reports)
+    return {
+        "reports": len(reports),
+        "coverage": rate(len(reports), records),
+        "with_overlap": len(overall),
+        "mean_agreement": mean(overall),
+        "labels": {label: mean(values) for label, values in per_label.items()},
+        "auto_accepted": decisions.get("accepted", 0),
+        "sent_to_review": decisions.get("review", 0),
+    }
+
+
+class ReviewTally:
+    """Review coverage and overturn rate from record provenance; feed with :meth:`add`."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.reviewed = 0
+        self.overturned = 0
+        self.sources: Counter[str] = Counter()
+        self.decisions: Counter[str] = Counter()
+        self.levels: Counter[str] = Counter()
+
+    def add(self, provenance: Any, decisions: list[str] | None = None) -> None:
+        """One record. ``decisions`` is the task's whole decision history (``ReviewDecision``
+        rows, earlier rounds included); without it the provenance's reviews are read."""
+        self.records += 1
+        provenance = provenance if isinstance(provenance, dict) else {}
+        self.sources[str(provenance.get("source") or "unknown")] += 1
+        reviews = [r for r in provenance.get("reviews") or [] if isinstance(r, dict)]
+        if decisions is None:
+            decisions = [str(r.get("decision")) for r in reviews]
+        if not decisions:
+            return
+        self.reviewed += 1
+        self.decisions.update(decisions)
+        self.levels.update(str(r.get("level")) for r in reviews if r.get("level") is not None)
+        self.overturned += any(d in OVERTURNING for d in decisions) or provenance.get("source") == "fix"
+
+    def summary(self) -> dict:
+        return {
+            "reviewed": self.reviewed,
+            "coverage": rate(self.reviewed, self.records),
+            "overturned": self.overturned,
+            "overturn_rate": rate(self.overturned, self.reviewed),
+            "sources": dict(sorted(self.sources.items())),
+            "decisions": dict(sorted(self.decisions.items())),
+            "reviewer_levels": dict(sorted(self.levels.items())),
+        }
+
+
+def accuracy_summary(gold: dict, agreement: dict, review: dict) -> str:
+    parts = []
+    if gold["accuracy"] is not None:
+        parts.append(f"gold accuracy {gold['accuracy']:.1%} on {gold['gold_tasks']} gold tasks")
+    else:
+        parts.append("no gold tasks in the release")
+    if agreement["mean_agreement"] is not None:
+        parts.append(f"mean agreement {agreement['mean_agreement']:.1%}")
+    if review["coverage"] is not None:
+        parts.append(f"{review['coverage']:.1%} reviewed, {num(review['overturn_rate'] or 0.0):.1%} of those overturned")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."

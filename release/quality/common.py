@@ -1,0 +1,20 @@
+"""Small number helpers shared by the criteria: JSON has no NaN, so undefined figures are null."""
+from __future__ import annotations
+
+import math
+
+
+def num(value: float | None, digits: int = 6) -> float | None:
+    """A finite float rounded for the report, or None (no data, no variation)."""
+    if value is None:
+        return None
+    value = float(value)
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def rate(count: float, total: float) -> float | None:
+    return num(count / total) if total else None
+
+
+def mean(values: list[float]) -> float | None:
+    return num(sum(values) / len(values)) if values else None

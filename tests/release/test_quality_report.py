@@ -1,0 +1,212 @@
+"""The release quality report: each of the four criteria on constructed data with known answers,
+then the report of a real release through the service and the API."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from annotation.schema import parse_schema
+from release.quality.accuracy import GoldTally, ReviewTally, agreement_summary
+from release.quality.adaptability import linear_probe
+from release.quality.diversity import LabelTally, distribution_entropy, embedding_spread, record_text
+from release.quality.sample import Reservoir
+from release.quality.structure import StructureTally, data_digest
+from tests.factories import TEXT_SCHEMA
+
+SCHEMA = parse_schema(TEXT_SCHEMA)
+
+
+def record(key: str, text: str, result: dict, **extra) -> dict:
+    return {"id": key, "key": key, "data": {"text": text}, "media": None, "media_width": None,
+            "media_height": None, "result": result, "provenance": extra.get("provenance", {}),
+            "agreement": None, "sha256": ""}
+
+
+# --- structural integrity ---------------------------------------------------------------------
+
+def test_invalid_results_are_counted_with_their_error_paths_folded():
+    tally = StructureTally(SCHEMA)
+    tally.add(record("a", "Zhang San", {"sentiment": "pos"}))
+    tally.add(record("b", "Li Si", {"sentiment": "maybe"}))
+    tally.add(record("c", "Wang Wu", {"sentiment": "neg", "entities": [
+        {"start": 0, "end": 99, "label": "PER"}, {"start": 0, "end": 98, "label": "PER"}]}))
+    tally.add(record("d", "Zhao Liu", {"topics": ["finance"]}))  # the required sentiment is missing
+    out = tally.summary()
+    assert out["records"] == 4
+    assert out["schema_valid"] == 1
+    assert out["schema_valid_rate"] == 0.25
+    assert out["invalid_examples"] == ["b", "c", "d"]
+    paths = {e["path"]: e["count"] for e in out["errors"]}
+    # two bad spans in one record are one kind of error, counted once for that record
+    assert paths == {"result.sentiment": 2, "result.entities[].end": 1}
+    assert out["missing"]["labels"]["sentiment"] == {"required": True, "missing": 1, "missing_rate": 0.25}
+    assert out["missing"]["labels"]["note"]["missing"] == 4
+    assert out["missing"]["required_labels_missing"] == 1
+
+
+def test_exact_duplicates_are_counted_whatever_the_key_order_of_the_data():
+    tally = StructureTally(SCHEMA)
+    for i, text in enumerate(["same", "other", "same", "same", "third"]):
+        tally.add(record(str(i), text, {"sentiment": "pos"}))
+    out = tally.summary()["duplicates"]
+    assert out["exact"] == 2
+    assert out["rate"] == 0.4
+    assert out["distinct_records"] == 3
+    assert out["examples"] == ["2", "3"]
+    assert data_digest({"a": 1, "b": "二"}) == data_digest({"b": "二", "a": 1})
+    assert data_digest({"a": 1}) != data_digest({"a": 2})
+
+
+def test_an_empty_text_counts_as_missing_data():
+    tally = StructureTally(SCHEMA)
+    tally.add(record("a", "  ", {"sentiment": "pos"}))
+    tally.add(record("b", "fine", {"sentiment": "pos"}))
+    assert tally.summary()["missing"]["data"]["text"] == {"missing": 1, "missing_rate": 0.5}
+
+
+# --- content diversity ------------------------------------------------------------------------
+
+def test_entropy_of_a_known_distribution():
+    # p = (1/2, 1/4, 1/4): H = 1.5 bits; over 3 options, normalised by log2(3).
+    out = distribution_entropy({"pos": 2, "neg": 1, "neu": 1}, 3)
+    assert out["entropy_bits"] == pytest.approx(1.5)
+    assert out["normalized_entropy"] == pytest.approx(1.5 / math.log2(3), abs=1e-6)
+    assert distribution_entropy({"pos": 5, "neg": 0, "neu": 0}, 3)["entropy_bits"] == 0.0
+    assert distribution_entropy({"pos": 0}, 3)["entropy_bits"] is None
+
+
+def test_label_tally_counts_choices_list_items_and_ratings_per_label():
+    tally = LabelTally(SCHEMA)
+    tally.add({"sentiment": "pos", "topics": ["finance", "sports"], "quality": 5,
+               "entities": [{"start": 0, "end": 1, "label": "PER"}, {"start": 2, "end": 3, "label": "PER"}]})
+    tally.add({"sentiment": "neg", "topics": ["finance"], "quality": 5, "note": "free"})
+    out = tally.summary()
+    assert out["sentiment"]["counts"] == {"pos": 1, "neg": 1, "neu": 0}
+    assert out["sentiment"]["entropy_bits"] == pytest.approx(1.0)
+    assert out["topics"]["counts"] == {"finance": 2, "sports": 1, "health": 0}
+    assert out["entities"]["counts"] == {"PER": 2, "ORG": 0, "LOC": 0}
+    assert out["entities"]["entropy_bits"] == 0.0
+    assert out["quality"]["counts"] == {"1": 0, "2": 0, "3": 0, "4": 0, "5": 2}
+    assert out["note"]["entropy_bits"] is None
+
+
+def test_embedding_spread_finds_near_duplicates_and_measures_distance():
+    e = np.eye(4)
+    # rows 0 and 1 are the same direction; 2 and 3 are orthogonal to everything
+    x = np.stack([e[0], e[0] * 3.0, e[1], e[2]])
+    out = embedding_spread(x, threshold=0.95)
+    assert out["count"] == 4
+    assert out["near_duplicates"] == 2
+    assert out["near_duplicate_rate"] == 0.5
+    # pairwise similarities: one pair at 1, five at 0 → mean distance 1 - 1/6
+    assert out["mean_pairwise_distance"] == pytest.approx(1 - 1 / 6, abs=1e-6)
+    # the same vector repeated has no spread at all
+    same = embedding_spread(np.tile(e[0], (5, 1)))
+    assert same["mean_pairwise_distance"] == pytest.approx(0.0, abs=1e-9)
+    assert same["dispersion"] == pytest.approx(0.0, abs=1e-9)
+    assert same["near_duplicate_rate"] == 1.0
+    assert embedding_spread(np.ones((1, 4)))["mean_pairwise_distance"] is None
+
+
+def test_record_text_joins_the_text_fields_in_schema_order():
+    schema = parse_schema({"data": {"question": "text", "image": "image", "answer": "text"},
+                           "labels": {"ok": {"type": "choice", "options": ["y", "n"]}}})
+    assert record_text(schema, {"answer": "A", "question": "Q", "image": "x.png"}) == "Q\nA"
+    assert record_text(schema, {"question": "  "}) == ""
+
+
+def test_the_reservoir_is_uniform_sized_and_seeded():
+    a, b = Reservoir(10, seed=3), Reservoir(10, seed=3)
+    for i in range(1000):
+        a.add(i)
+        b.add(i)
+    assert len(a.items) == 10 and a.items == b.items and a.sampled
+    small = Reservoir(10)
+    for i in range(4):
+        small.add(i)
+    assert small.items == [0, 1, 2, 3] and not small.sampled
+
+
+# --- annotation accuracy ----------------------------------------------------------------------
+
+def test_gold_accuracy_scores_each_label_the_gold_answer_gives():
+    tally = GoldTally(SCHEMA)
+    tally.add({"sentiment": "pos"}, {"sentiment": "pos", "quality": 1})
+    tally.add({"sentiment": "pos", "quality": 5}, {"sentiment": "neg", "quality": 4})
+    tally.add({"topics": ["finance", "sports"]}, {"topics": ["finance"]})
+    tally.add(None, {"sentiment": "pos"})  # no gold: not counted
+    out = tally.summary()
+    assert out["gold_tasks"] == 3
+    assert out["labels"]["sentiment"] == {"compared": 2, "accuracy": 0.5}
+    assert out["labels"]["quality"] == {"compared": 1, "accuracy": 0.75}  # one star apart on 1..5
+    assert out["labels"]["topics"] == {"compared": 1, "accuracy": 0.5}  # Jaccard
+    assert out["accuracy"] == pytest.approx((1 + 0 + 0.75 + 0.5) / 4)
+    assert out["exact_match_rate"] == pytest.approx(1 / 3, abs=1e-6)
+
+
+def test_agreement_summary_averages_reports_and_counts_decisions():
+    reports = [
+        {"overall_agreement": 1.0, "agreement": {"sentiment": 1.0}, "decision": "accepted"},
+        {"overall_agreement": 0.5, "agreement": {"sentiment": 0.5, "topics": None}, "decision": "review"},
+        {"overall_agreement": None, "agreement": {}, "decision": "accepted"},
+    ]
+    out = agreement_summary(reports, records=4)
+    assert out["reports"] == 3 and out["coverage"] == 0.75 and out["with_overlap"] == 2
+    assert out["mean_agreement"] == 0.75
+    assert out["labels"] == {"sentiment": 0.75}
+    assert (out["auto_accepted"], out["sent_to_review"]) == (2, 1)
+
+
+def test_review_coverage_and_overturn_rate_come_from_the_decisions():
+    tally = ReviewTally()
+    tally.add({"source": "auto", "reviews": []})
+    tally.add({"source": "review", "reviews": [{"decision": "accept", "level": 3}]})
+    tally.add({"source": "fix", "reviews": [{"decision": "fix", "level": 4}]})
+    tally.add({"source": "review", "reviews": [{"decision": "accept", "level": 3}]}, decisions=["reject", "accept"])
+    out = tally.summary()
+    assert out["reviewed"] == 3 and out["coverage"] == 0.75
+    assert out["overturned"] == 2 and out["overturn_rate"] == pytest.approx(2 / 3, abs=1e-6)
+    assert out["sources"] == {"auto": 1, "fix": 1, "review": 2}
+    assert out["decisions"] == {"accept": 2, "fix": 1, "reject": 1}
+
+
+# --- model adaptability -----------------------------------------------------------------------
+
+def separable(n_per_class: int, classes: str = "abc", seed: int = 0) -> tuple[np.ndarray, list[str]]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(len(classes), 32)) * 3
+    x = np.concatenate([c + 0.3 * rng.normal(size=(n_per_class, 32)) for c in centres])
+    return x, [c for c in classes for _ in range(n_per_class)]
+
+
+def test_a_probe_on_separable_data_is_accurate_with_a_full_learning_curve():
+    x, y = separable(40)
+    out = linear_probe(x, y, ["a", "b", "c"], seed=0)
+    assert out["accuracy"] >= 0.95
+    assert out["majority_baseline"] == pytest.approx(1 / 3, abs=1e-6)
+    assert (out["records"], out["classes"], out["test_size"], out["train_size"]) == (120, 3, 30, 90)
+    curve = out["learning_curve"]
+    assert [p["fraction"] for p in curve] == [0.1, 0.25, 0.5, 1.0]
+    assert [p["train_size"] for p in curve] == [9, 24, 45, 90]
+    assert curve[-1]["accuracy"] == out["accuracy"]
+    assert linear_probe(x, y, ["a", "b", "c"], seed=0) == out  # deterministic
+
+
+def test_a_probe_on_labels_unrelated_to_the_data_stays_near_chance():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(200, 32))
+    y = [str(v) for v in rng.integers(0, 2, size=200)]
+    assert linear_probe(x, y, ["0", "1"])["accuracy"] < 0.75
+
+
+def test_the_probe_is_null_with_a_reason_when_records_are_too_few_or_all_alike():
+    x, y = separable(5)
+    few = linear_probe(x, y, ["a", "b", "c"])
+    assert few["accuracy"] is None and "at least 20" in few["reason"] and few["learning_curve"] == []
+    same = linear_probe(np.ones((30, 4)), ["a"] * 30, ["a", "b"])
+    assert same["accuracy"] is None and "same answer" in same["reason"]
+    # unanswered rows are left out before counting
+    x, y = separable(12, "ab")
+    assert linear_probe(x, y[:12] + [None] * 12, ["a", "b"])["records"] == 12
