@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from release.api import views
+
+urlpatterns: list = [
+    path("projects/<int:project_id>/releases/", views.ProjectReleasesView.as_view(), name="project-releases"),
+    path("releases/<int:release_id>/", views.ReleaseDetailView.as_view(), name="release-detail"),
+    path("releases/<int:release_id>/export/", views.ReleaseExportView.as_view(), name="release-export"),
+    path("releases/<int:release_id>/diff/", views.ReleaseDiffView.as_view(), name="release-diff"),
+]
