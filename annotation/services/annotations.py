@@ -11,7 +11,7 @@ from annotation.errors import Conflict
 from annotation.models import Annotation, AnnotationRevision, Prediction, Task, TaskStatus
 from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
-from annotation.services.distribution import lease_done, places_taken
+from annotation.services.distribution import honeypots_on, lease_done, places_taken
 from annotation.signals import annotation_submitted, task_completed
 
 SUBMITTED = Annotation.Status.SUBMITTED
@@ -38,11 +38,13 @@ def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) ->
     """
     if task.status != TaskStatus.OPEN:
         raise Conflict(_("This task no longer takes annotations."), task_status=task.status)
-    if taken >= task.project.overlap:
+    honeypot = task.gold is not None and honeypots_on(task.project)
+    if taken >= task.project.overlap and not honeypot:
         raise Conflict(_("This task already has all the annotations it needs; your draft is kept."))
     task.submitted_count += 1
     fields = ["submitted_count"]
-    if task.submitted_count >= task.project.overlap:
+    # A honeypot stays open: every annotator meets it once and it is never decided or released.
+    if task.submitted_count >= task.project.overlap and not honeypot:
         task.status = TaskStatus.COMPLETED
         fields.append("status")
     Task.objects.filter(pk=task.pk).update(**{f: getattr(task, f) for f in fields})

@@ -13,6 +13,7 @@ the caller's draft are read only when the pick says the task has some.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -79,12 +80,37 @@ def has_capacity(task: Task, user_id: int, overlap: int, now: datetime) -> bool:
     return places_taken(task.pk, user_id, now)[0] < overlap
 
 
+def honeypots_on(project: Project) -> bool:
+    """With a gold rate, tasks with a gold answer are honeypots: served to every annotator once,
+    at that rate, never completed; without one they are ordinary tasks (exams still use them)."""
+    return project.gold_rate > 0
+
+
+def _lock_clause(skip_locked: bool) -> str:
+    if connection.vendor != "postgresql":
+        return ""  # SQLite: IMMEDIATE transactions already serialise writers
+    return " FOR UPDATE OF t SKIP LOCKED" if skip_locked else " FOR UPDATE OF t"
+
+
+def _pick_honeypot(project: Project, user_id: int, *, skip_locked: bool, exclude: int | None) -> Task | None:
+    """A gold task the caller has neither annotated nor given back, in random-key order."""
+    sql = f"""
+        SELECT t.*, FALSE AS has_predictions, FALSE AS has_draft
+        FROM {TASKS} t
+        WHERE t.project_id = %s AND t.status = %s AND t.gold IS NOT NULL AND t.id <> %s
+          AND NOT EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)
+          AND NOT EXISTS (SELECT 1 FROM {LEASES} a WHERE a.task_id = t.id AND a.user_id = %s)
+        ORDER BY t.random_key, t.id
+        LIMIT 1{_lock_clause(skip_locked)}"""
+    return next(iter(Task.objects.raw(sql, [project.pk, TaskStatus.OPEN, exclude or 0, user_id, user_id])), None)
+
+
 def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, exclude: int | None) -> Task | None:
     """The first task in order that still has room for the caller, locked, with two flags that
     say whether reading its predictions or the caller's draft is worth a query."""
-    lock = ""
-    if connection.vendor == "postgresql":
-        lock = " FOR UPDATE OF t SKIP LOCKED" if skip_locked else " FOR UPDATE OF t"
+    lock = _lock_clause(skip_locked)
+    # Honeypots are served by _pick_honeypot only, so the regular order never reaches them.
+    gold = " AND t.gold IS NULL" if honeypots_on(project) else ""
     sql = f"""
         SELECT t.*,
                EXISTS (SELECT 1 FROM {PREDICTIONS} p WHERE p.task_id = t.id) AS has_predictions,
@@ -94,7 +120,7 @@ def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, e
           AND NOT EXISTS (SELECT 1 FROM {LEASES} a
                           WHERE a.task_id = t.id AND a.user_id = %s AND a.state <> '{ACTIVE}')
           AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
-          AND t.id <> %s
+          AND t.id <> %s{gold}
         ORDER BY {ORDER_SQL[project.task_order]}
         LIMIT 1{lock}"""
     params = [user_id, project.pk, TaskStatus.OPEN, user_id, _db_time(now), user_id, project.overlap, exclude or 0]
@@ -104,7 +130,11 @@ def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, e
 def _lease(task: Task, user_id: int, overlap: int, now: datetime, expires_at: datetime) -> bool:
     """Write the caller's lease if the task, locked by the pick, still has room (checked in this
     statement's fresh snapshot: a claim that committed between the pick's snapshot and its lock
-    is seen here)."""
+    is seen here). A honeypot has room for everyone: pass ``overlap=None``."""
+    if overlap is None:
+        Assignment.objects.update_or_create(task=task, user_id=user_id,
+                                            defaults={"state": ACTIVE, "expires_at": expires_at})
+        return True
     sql = f"""
         INSERT INTO {LEASES} (task_id, user_id, state, expires_at, created_at)
         SELECT t.id, %s, '{ACTIVE}', %s, %s FROM {TASKS} t
@@ -137,6 +167,11 @@ def _claim(user, project: Project, *, skip_locked: bool, exclude: int | None) ->
             mine.expires_at = expires_at
             mine.save(update_fields=["expires_at"])
             return _claim_result(mine.task, user, expires_at)
+        if honeypots_on(project) and random.random() < project.gold_rate:
+            honeypot = _pick_honeypot(project, user.pk, skip_locked=skip_locked, exclude=exclude)
+            if honeypot is not None and _lease(honeypot, user.pk, None, now, expires_at):
+                # Fetched like any task (predictions included) so nothing gives the honeypot away.
+                return _claim_result(honeypot, user, expires_at)
         for _ in range(MAX_PICKS):
             task = _pick(project, user.pk, now, skip_locked=skip_locked, exclude=exclude)
             if task is None:
