@@ -3,6 +3,7 @@ import { useI18n } from '../i18n';
 import { useAuth } from './auth';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Link } from './router';
+import { ReviewNav } from '../review/ReviewNav';
 
 export function Layout({ children, wide = false }: { children: ReactNode; wide?: boolean }) {
   const { t } = useI18n();
@@ -15,6 +16,7 @@ export function Layout({ children, wide = false }: { children: ReactNode; wide?:
         </Link>
         <nav aria-label={t('nav.main')}>
           <Link to="/">{t('nav.projects')}</Link>
+          <ReviewNav />
         </nav>
         <span className="spacer" />
         <LanguageSwitch />

@@ -28,13 +28,15 @@ interface Props {
   onDone?: (kind: DoneKind, taskId: number) => void;
   onReload?: () => void;
   header?: ReactNode;
+  /** called with the edited result after every change (hosts that save it themselves: exams, review fixes) */
+  onResultChange?: (result: Result) => void;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export function TaskEditor({ schema, instructions, item, preview = false, onDone, onReload, header }: Props) {
+export function TaskEditor({ schema, instructions, item, preview = false, onDone, onReload, header, onResultChange }: Props) {
   const { t } = useI18n();
   const task = item.task;
   const prediction = item.predictions[0] ?? null;
@@ -42,6 +44,11 @@ export function TaskEditor({ schema, instructions, item, preview = false, onDone
   const initial = useMemo(() => (item.annotation ? resultFrom(schema, item.annotation.result) : predicted ?? resultFrom(schema, null)), [schema, item.annotation, predicted]);
   const [hist, setHist] = useState<HistoryState<Result>>(() => createHistory(initial));
   const result = hist.present;
+  const onResultRef = useRef(onResultChange);
+  onResultRef.current = onResultChange;
+  useEffect(() => {
+    onResultRef.current?.(result);
+  }, [result]);
   const [activeIdx, setActiveIdx] = useState(0);
   const [overlay, setOverlay] = useState<'help' | 'instructions' | null>(null);
   const [busy, setBusy] = useState(false);

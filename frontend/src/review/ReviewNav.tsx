@@ -1,0 +1,21 @@
+// The review area's header links: review queue (reviewers, managers, owners),
+// exams, certifications, and the inbox with its unread count.
+import { useAuth } from '../app/auth';
+import { Link } from '../app/router';
+import { useI18n } from '../i18n';
+import { useUnreadCount } from './inboxCount';
+
+export function ReviewNav() {
+  const { t } = useI18n();
+  const { me } = useAuth();
+  const unread = useUnreadCount();
+  const reviews = (me?.memberships ?? []).some((m) => m.role !== 'annotator');
+  return (
+    <>
+      {reviews && <Link to="/review">{t('nav.reviewQueue')}</Link>}
+      <Link to="/exams">{t('nav.exams')}</Link>
+      <Link to="/certifications">{t('nav.certifications')}</Link>
+      <Link to="/inbox">{unread ? t('nav.inboxUnread', { count: unread }) : t('nav.inbox')}</Link>
+    </>
+  );
+}
