@@ -56,6 +56,8 @@ export function ProjectList() {
                     <Link to={`/projects/${p.id}/import`} className="button" aria-label={`${t('projects.import')}: ${p.name}`}>{t('projects.import')}</Link>
                     <Link to={`/projects/${p.id}/tasks`} className="button" aria-label={`${t('projects.tasks')}: ${p.name}`}>{t('projects.tasks')}</Link>
                     <Link to={`/projects/${p.id}/progress`} className="button" aria-label={`${t('projects.progress')}: ${p.name}`}>{t('projects.progress')}</Link>
+                    <Link to={`/projects/${p.id}/releases`} className="button" aria-label={t('release.projects.releasesOf', { name: p.name })}>{t('release.projects.releases')}</Link>
+                    <Link to={`/projects/${p.id}/quality`} className="button" aria-label={t('release.projects.qualityOf', { name: p.name })}>{t('release.projects.quality')}</Link>
                   </>
                 )}
               </div>
