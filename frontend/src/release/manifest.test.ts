@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Manifest } from './api';
 import { manifestFacts } from './manifest';
 
 describe('manifest facts', () => {
@@ -30,7 +31,7 @@ describe('manifest facts', () => {
         reviewers: { expert: { level: 4, count: 2 }, senior: 3 },
         schema: { sha256: 'ff' },
         model_versions: [{ model_version: 'm1' }],
-      },
+      } as unknown as Manifest,
     });
     expect(f.labelDistribution).toEqual([['sentiment', { pos: 1 }]]);
     expect(f.reviewers).toEqual([{ username: 'expert', level: 4, decisions: 2 }, { username: 'senior', level: 3, decisions: null }]);
