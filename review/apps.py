@@ -9,3 +9,9 @@ class ReviewConfig(AppConfig):
         from review.receivers import enqueue_consistency_check
 
         task_completed.connect(enqueue_consistency_check, dispatch_uid="review.enqueue_consistency_check")
+
+        # Certification levels (review/services/certification.py): next-task asks this gate.
+        from annotation.gates import register_work_gate
+        from review.services.certification import min_annotator_level_gate
+
+        register_work_gate("review.min_annotator_level", min_annotator_level_gate)

@@ -12,10 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
+from annotation.access import role_in
 from annotation.errors import Conflict
 from annotation.models import Membership, Organization
+from annotation.models.organizations import MANAGING_ROLES
 from annotation.services.audit import audit_record
 from review.models import Certification, ExamAttempt, Level
 
@@ -103,3 +105,24 @@ def certification_revoke(*, certification: Certification, actor, reason: str) ->
                      obj=certification, data={"user": certification.user.username, "domain": certification.domain,
                                               "level": certification.level, "reason": reason})
     return certification
+
+
+def required_annotator_level(review_policy) -> int:
+    """``review_policy["min_annotator_level"]`` as a level 0..4 (0: anyone may label)."""
+    value = review_policy.get("min_annotator_level", 0) if isinstance(review_policy, dict) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 4 else 0
+
+
+def min_annotator_level_gate(*, user, project) -> None:
+    """Work gate for next-task: an annotator below the project's minimum level in its domain is
+    refused with a message naming the level and domain. Owners and managers are not gated: they
+    set the bar and must be able to try their own projects."""
+    required = required_annotator_level(project.review_policy)
+    if not required or role_in(user, project.organization_id) in MANAGING_ROLES:
+        return
+    held = certified_level(user_id=user.pk, organization_id=project.organization_id, domain=project.domain)
+    if held < required:
+        raise PermissionDenied(_(
+            "This project needs certification level {level} ({name}) in the domain \u201c{domain}\u201d; "
+            "your level there is {held}. Pass a qualification exam or ask a manager."
+        ).format(level=required, name=Level(required).label, domain=project.domain, held=held))

@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 
 from annotation.models import Job
+from review.services.certification import certification_grant
+from review.services.exams import exam_attempt_start, exam_create
 from tests.factories import ProjectFactory, TaskFactory
 
 PERSONAS = ["owner", "manager", "annotator", "reviewer", "outsider"]
@@ -25,6 +27,63 @@ MATRIX: dict[str, list] = {
         ("post", lambda w: {"project_id": w.project.pk}, None, roles(202, 202, 403, 403)),
     ],
 }
+
+
+# --- certifications and exams (helper "certs"). Builders create what a route needs on first use
+# and keep it on the world, so kwargs and body of one case refer to the same objects.
+def _once(w, name: str, make):
+    if not hasattr(w, name):
+        setattr(w, name, make())
+    return getattr(w, name)
+
+
+def _gold_task(w):
+    return _once(w, "gold_task", lambda: TaskFactory(project=w.project, gold={"sentiment": "pos"}))
+
+
+def _certification(w):
+    return _once(w, "certification", lambda: certification_grant(
+        organization=w.base, user=w.users["annotator"], domain="news", level=2, granted_by=w.users["owner"]))
+
+
+def _exam(w):
+    return _once(w, "exam", lambda: exam_create(
+        project=w.project, name="Matrix exam", level_granted=2, pass_threshold=0.8, max_attempts=3,
+        retry_after_hours=0, task_ids=[_gold_task(w).pk], created_by=w.users["owner"]))
+
+
+def _attempt(w):
+    return _once(w, "attempt", lambda: exam_attempt_start(exam=_exam(w), user=w.users["annotator"]))
+
+
+EVERYONE_200 = {"owner": 200, "manager": 200, "annotator": 200, "reviewer": 200, "outsider": 200}
+CANDIDATE_ONLY = {"owner": 403, "manager": 403, "annotator": 200, "reviewer": 404, "outsider": 404}
+MATRIX.update({
+    "certification-list": [
+        ("get", lambda w: {}, None, EVERYONE_200),
+        ("post", lambda w: {}, lambda w: {"organization": w.base.pk, "user": w.users["annotator"].pk,
+                                          "domain": "news", "level": 2, "reason": "matrix"}, roles(201, 201, 403, 403)),
+    ],
+    "certification-revoke": [
+        ("post", lambda w: {"certification_id": _certification(w).pk}, {"reason": "matrix"}, roles(200, 200, 403, 403)),
+    ],
+    "exam-list": [
+        ("get", lambda w: {}, None, EVERYONE_200),
+        ("post", lambda w: {}, lambda w: {"project": w.project.pk, "name": "Matrix", "level_granted": 2,
+                                          "tasks": [_gold_task(w).pk]}, roles(201, 201, 403, 403)),
+    ],
+    "exam-detail": [("get", lambda w: {"exam_id": _exam(w).pk}, None, roles(200, 200, 200, 200))],
+    "exam-attempt-start": [("post", lambda w: {"exam_id": _exam(w).pk}, None, roles(201, 201, 201, 201))],
+    "exam-attempt-detail": [
+        ("get", lambda w: {"attempt_id": _attempt(w).pk}, None,
+         {"owner": 200, "manager": 200, "annotator": 200, "reviewer": 404, "outsider": 404}),
+    ],
+    "exam-attempt-answers": [
+        ("post", lambda w: {"attempt_id": _attempt(w).pk},
+         lambda w: {"task": _gold_task(w).pk, "result": {"sentiment": "pos"}}, CANDIDATE_ONLY),
+    ],
+    "exam-attempt-finish": [("post", lambda w: {"attempt_id": _attempt(w).pk}, None, CANDIDATE_ONLY)],
+})
 
 
 class World:
@@ -52,7 +111,7 @@ def test_review_route_answers_each_persona_as_its_role_allows(route, index, pers
     client = client_for(world.users[persona])
     # A recompute job must not really be sent anywhere from this test.
     with django_capture_on_commit_callbacks(execute=False):
-        response = getattr(client, method)(url, body, format="json")
+        response = getattr(client, method)(url, body(world) if callable(body) else body, format="json")
     assert response.status_code == expected[persona], (route, method, persona, response.content[:300])
     if route == "project-quality-recompute":
         created = Job.objects.filter(kind="consistency", project=world.project).count()
