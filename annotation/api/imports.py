@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from annotation.access import project_for_user
 from annotation.api.serializers import JobOut
 from annotation.errors import ServiceUnavailable
+from annotation.imports import labelstudio
 from annotation.models.organizations import MANAGING_ROLES
 from annotation.services.imports import FORMATS, detect_format, import_dir, import_source
 from annotation.services.jobs import BrokerUnavailable, job_create, job_enqueue
@@ -53,6 +54,7 @@ class ImportCreateView(APIView):
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_BYTES + 64 * 1024:
             raise _too_large()  # refused before the body is read
         staged, filename, fmt = self._stage(request)
+        fmt = _label_studio_check(staged, fmt, project)
         try:
             with transaction.atomic():
                 job = job_create(organization_id=project.organization_id, project_id=project.pk, kind="import",
@@ -101,3 +103,21 @@ class ImportCreateView(APIView):
             raise ValidationError({"file": [f"Unknown file type; send one of {', '.join(FORMATS)} "
                                             "(or name it .json, .jsonl, .csv, .png, .jpg, .webp, .zip)."]})
         return staged, filename, fmt
+
+
+def _label_studio_check(staged: Path, fmt: str, project) -> str:
+    """A JSON list shaped like a Label Studio export imports as one; its tasks and annotations are
+    checked against the schema here, so what does not fit is a 400 naming its path (a zip of the
+    export and its images is checked row by row by the job instead)."""
+    if fmt == "json" and labelstudio.looks_like_labelstudio(staged):
+        fmt = labelstudio.FORMAT
+    if fmt != labelstudio.FORMAT:
+        return fmt
+    with open(staged, "rb") as stream:
+        is_zip = detect_format("", stream.read(8)) == "zip"
+    if not is_zip:
+        errors = labelstudio.check_file(staged, project.parsed_schema)
+        if errors:
+            staged.unlink(missing_ok=True)
+            raise ValidationError(errors)
+    return fmt

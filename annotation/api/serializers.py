@@ -49,10 +49,11 @@ class TaskOut(serializers.ModelSerializer):
 
 
 class ManagerTaskOut(TaskOut):
-    """Managers also see the gold answer; annotators never do (honeypots stay hidden)."""
+    """Managers also see the gold answer; annotators never do (honeypots stay hidden). Managers
+    also see where personal data was found (``pii``), never the unmasked ``data_original``."""
 
     class Meta(TaskOut.Meta):
-        fields = [*TaskOut.Meta.fields, "gold"]
+        fields = [*TaskOut.Meta.fields, "gold", "pii"]
 
 
 class PredictionOut(serializers.ModelSerializer):

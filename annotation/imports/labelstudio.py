@@ -279,6 +279,17 @@ class LabelStudioRows:
             converted.append((user_id, result, annotation.lead_time))
         self.pending[key] = converted
 
+    def mask(self, key: str, masked_data: dict) -> None:
+        """The task's data was masked: span texts copied into its annotations are masked alike."""
+        schema = self.project.parsed_schema
+        for _, result, _ in self.pending.get(key, []):
+            for name, value in result.items():
+                spec = schema.labels[name]
+                if spec.type == "spans":
+                    for span in value:
+                        if "text" in span:
+                            span["text"] = masked_data[spec.on][span["start"]:span["end"]]
+
     def write(self, keys: list[str]) -> None:
         """Attach the pending annotations of these keys to their tasks when the task has none yet
         (a task just written by this batch; a re-run finds its annotations and adds nothing)."""

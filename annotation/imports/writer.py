@@ -15,12 +15,16 @@ from django.utils import timezone
 
 from annotation.models import Task
 
-ROW_FIELDS = ("data", "media", "media_width", "media_height", "priority", "random_key", "gold", "import_key")
+# import_key stays last: the ORM path reads it as row[-1].
+ROW_FIELDS = ("data", "media", "media_width", "media_height", "priority", "random_key", "gold", "pii",
+              "data_original", "import_key")
 PG_STAGE = "zhibiao_import_rows"
 PG_STAGE_TYPES = {"data": "text", "media": "text", "media_width": "integer", "media_height": "integer",
-                  "priority": "integer", "random_key": "float8", "gold": "text", "import_key": "text"}
+                  "priority": "integer", "random_key": "float8", "gold": "text", "pii": "text",
+                  "data_original": "text", "import_key": "text"}
 SQLITE_CACHE_KIB = 128 * 1024
-PG_CASTS = {"data": "::jsonb", "gold": "::jsonb"}
+PG_CASTS = {"data": "::jsonb", "gold": "::jsonb", "pii": "::jsonb", "data_original": "::jsonb"}
+JSON_FIELDS = ("data", "gold", "pii", "data_original")
 
 
 class TaskWriter:
@@ -99,8 +103,8 @@ class TaskWriter:
         tasks = []
         for row in rows:
             values = dict(zip(ROW_FIELDS, row, strict=True))
-            values["data"] = json.loads(values["data"])
-            values["gold"] = None if values["gold"] is None else json.loads(values["gold"])
+            for name in JSON_FIELDS:
+                values[name] = None if values[name] is None else json.loads(values[name])
             tasks.append(Task(project_id=self.project_id, **values))
         Task.objects.bulk_create(tasks, ignore_conflicts=True)
         after = Task.objects.filter(project_id=self.project_id, import_key__in=keys).count()

@@ -19,10 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from annotation.imports import labelstudio
 from annotation.imports.errors import ImportFailed, RowError
 from annotation.imports.media import (DATA_SUFFIXES, IMAGE_SUFFIXES, BadImage, SafeZip, StoredImage, safe_name,
                                       store_image)
 from annotation.imports.parsers import Record, read_csv, read_json_list, read_jsonl
+from annotation.imports.pii import find_in_data, mask_data, pii_counts
 from annotation.imports.writer import TaskWriter
 from annotation.models import AuditEvent, Job, Project
 from annotation.schema import SchemaError, validate_result, validate_task_data
@@ -33,7 +35,7 @@ from annotation.signals import tasks_imported
 BATCH_SIZE = 5_000
 MAX_REPORTED_ERRORS = 100
 MAX_ID_LENGTH = 190
-FORMATS = ("json", "jsonl", "csv", "image", "zip")
+FORMATS = ("json", "jsonl", "csv", "image", "zip", labelstudio.FORMAT)
 WRAPPER_KEYS = frozenset({"data", "priority", "gold", "id"})
 INT32 = 2**31 - 1
 ProgressFn = Callable[[int, int], None]
@@ -87,6 +89,15 @@ class ImportReport:
     error_count: int = 0
     errors: list[dict] = field(default_factory=list)
     cancelled: bool = False
+    pii: dict = field(default_factory=lambda: {"rows": 0, "findings": {}, "refused": 0})
+    pii_policy: str = ""
+    annotations: int | None = None  # submitted annotations created (Label Studio imports)
+
+    def found_pii(self, findings: list[dict], *, refused: bool) -> None:
+        self.pii["rows"] += 1
+        self.pii["refused"] += int(refused)
+        for kind, count in pii_counts(findings).items():
+            self.pii["findings"][kind] = self.pii["findings"].get(kind, 0) + count
 
     def error(self, item: _Item, path: str, message: str) -> None:
         self.error_count += 1
@@ -101,6 +112,10 @@ class ImportReport:
                   "errors": self.errors, "error_count": self.error_count}
         if self.cancelled:
             result["cancelled"] = True
+        if self.pii["rows"]:
+            result["pii"] = {"policy": self.pii_policy, **self.pii}
+        if self.annotations is not None:
+            result["annotations"] = self.annotations
         return result
 
 
@@ -134,7 +149,9 @@ class _Importer:
         self.image_field = self.schema.image_field()
         self.batch_size, self.on_progress, self.should_stop = batch_size, on_progress, should_stop
         self.writer = TaskWriter(project_id=project.pk)
-        self.report = ImportReport()
+        self.report = ImportReport(pii_policy=project.pii_policy)
+        # Set when the job imports a Label Studio export: its rows carry annotations.
+        self.labelstudio: labelstudio.LabelStudioRows | None = None
         self.batch: list[tuple] = []
         self.total = 0
         self._random = random.random
@@ -179,9 +196,34 @@ class _Importer:
                 if len(str(caller_id)) > MAX_ID_LENGTH:
                     raise RowError("id", f"at most {MAX_ID_LENGTH} characters")
                 key = f"id:{caller_id}"
+        findings = find_in_data(data, [name for name in data if name != self.image_field])
+        if findings:
+            self._check_pii(findings)
+        if self.labelstudio is not None:
+            self.labelstudio.prepare(record, key, data=data, width=media and media.width,
+                                     height=media and media.height)
+        pii_text, original_text = "[]", None
+        if findings:
+            pii_text = _dumps(findings)
+            if self.project.pii_policy == "mask":
+                # The masked data is what everyone works on; the original stays for unmasked exports.
+                original_text = text if text is not None else _storable(_dumps(data), "data")
+                data, text = mask_data(data, findings), None
+                if self.labelstudio is not None:
+                    self.labelstudio.mask(key, data)
         data_text = text if text is not None else _storable(_dumps(data), "data")
         return (data_text, media.media if media else "", media and media.width, media and media.height,
-                priority, self._random(), gold_text, key)
+                priority, self._random(), gold_text, pii_text, original_text, key)
+
+    def _check_pii(self, findings: list[dict]) -> None:
+        refused = self.project.pii_policy == "refuse"
+        self.report.found_pii(findings, refused=refused)
+        if refused:
+            first = findings[0]
+            kinds = ", ".join(sorted({f["kind"] for f in findings}))
+            raise RowError(f"data.{first['field']}", f"holds personal data ({kinds}, first at characters "
+                                                     f"{first['start']}-{first['end']}); this project refuses "
+                                                     "rows with personal data")
 
     def add(self, item: _Item) -> None:
         self.report.rows += 1
@@ -199,6 +241,8 @@ class _Importer:
         done = self.report.rows
         with transaction.atomic():
             created = self.writer.write(rows)
+            if self.labelstudio is not None:
+                self.labelstudio.write([row[-1] for row in rows])
             job_progress(job_id=self.job.pk, done=done, total=max(self.total, done))
         self.report.created += created
         self.report.skipped_duplicates += len(rows) - created
@@ -210,6 +254,10 @@ class _Importer:
 
     # -- sources ----------------------------------------------------------------------------
     def items(self, path: Path, fmt: str) -> Iterator[_Item]:
+        if fmt == labelstudio.FORMAT:
+            self.labelstudio = labelstudio.LabelStudioRows.for_job(self.job, self.project)
+            self.report.annotations = 0
+            fmt = "zip" if _is_zip(path) else "json"
         if fmt == "image":
             yield from self._single_image(path)
         elif fmt == "zip":
@@ -222,6 +270,8 @@ class _Importer:
                     yield _Item(number, value)
 
     def _read(self, stream, fmt: str):
+        if self.labelstudio is not None and fmt == "json":
+            return self.labelstudio.read(stream)
         if fmt == "jsonl":
             return read_jsonl(stream)
         if fmt == "json":
@@ -314,11 +364,19 @@ class _Importer:
         except ImportFailed as exc:
             exc.report = self.report  # the batches already written are in the report
             raise
+        finally:
+            if self.labelstudio is not None:
+                self.report.annotations = self.labelstudio.created
         return self.report
 
 
 class _Stop(Exception):
     pass
+
+
+def _is_zip(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        return detect_format("", stream.read(8)) == "zip"
 
 
 def _count_rows(path: Path, fmt: str) -> int:
