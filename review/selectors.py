@@ -19,6 +19,7 @@ from annotation.schema import LabelSpec
 from review.metrics import Ratings, encode_labels, fleiss_kappa, krippendorff_alpha, percent_agreement
 from review.models import ConsistencyReport
 from review.services.checks import CATEGORICAL
+from review.services.reliability import annotator_reliability
 
 Row = tuple[int, dict, float]  # (annotator id, result, lead time) of one submitted annotation
 
@@ -164,12 +165,13 @@ def project_quality(project: Project) -> dict:
                       "share_in_review": _num(review / checked) if checked else None},
         "overall": overall,
         "labels": labels,
-        "annotators": _annotators(by_task, reports, annotator_ids),
+        "annotators": _annotators(by_task, reports, annotator_ids, annotator_reliability(project)),
         "over_time": _over_time(reports),
     }
 
 
-def _annotators(by_task: dict[int, list[Row]], reports: list[dict], annotator_ids: list[int]) -> list[dict]:
+def _annotators(by_task: dict[int, list[Row]], reports: list[dict], annotator_ids: list[int],
+                reliability: dict[int, dict]) -> list[dict]:
     submitted: Counter = Counter()
     lead_times: dict[int, list[float]] = defaultdict(list)
     for rows in by_task.values():
@@ -181,10 +183,12 @@ def _annotators(by_task: dict[int, list[Row]], reports: list[dict], annotator_id
         for key, value in report["annotator_agreement"].items():
             agreement[int(key)].append(value)
     names = dict(get_user_model().objects.filter(pk__in=annotator_ids).values_list("pk", "username"))
+    unknown = {"gold_accuracy": None, "gold_seen": 0, "overturn_rate": None, "reviewed": 0}
     return [
         {"id": a, "username": names.get(a, ""), "submitted": submitted[a],
          "agreement_with_consensus": _mean(agreement[a]), "tasks_checked": len(agreement[a]),
-         "mean_lead_time": _mean(lead_times[a])}
+         "mean_lead_time": _mean(lead_times[a]),
+         **{k: _num(v) if isinstance(v, float) else v for k, v in reliability.get(a, unknown).items()}}
         for a in annotator_ids
     ]
 

@@ -22,6 +22,7 @@ from review.services.checks import Evaluation, Policy, Submitted, evaluate
 from review.services.outcome import consensus_result, outcome_write, result_errors
 from review.services.policy import ReviewPolicy
 from review.services.routing import review_item_open, route_reasons
+from review.services.task_rules import task_rule_reasons
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,15 @@ def submitted_annotations(task: Task) -> list[Submitted]:
             for pk, annotator, result, lead in rows]
 
 
-def task_evaluate(task: Task) -> Evaluation:
+def task_evaluate(task: Task, annotations: list[Submitted] | None = None) -> Evaluation:
     project = task.project
-    return evaluate(project.parsed_schema, task.data if isinstance(task.data, dict) else {},
-                    submitted_annotations(task), Policy.from_project(project.review_policy))
+    annotations = submitted_annotations(task) if annotations is None else annotations
+    evaluation = evaluate(project.parsed_schema, task.data if isinstance(task.data, dict) else {},
+                          annotations, Policy.from_project(project.review_policy))
+    # Rules that look beyond the task's annotations (duplicates, a confident model disagreeing).
+    evaluation.reasons.extend(task_rule_reasons(task, evaluation))
+    evaluation.accepted = not evaluation.reasons
+    return evaluation
 
 
 def _auto_result(task: Task, evaluation: Evaluation, annotations: list[Submitted]) -> tuple[dict, list[dict]]:
@@ -51,7 +57,7 @@ def _auto_result(task: Task, evaluation: Evaluation, annotations: list[Submitted
     that sends the task to review instead."""
     if len(annotations) == 1:
         return annotations[0].result, []
-    result = consensus_result(task.project.parsed_schema, evaluation)
+    result = consensus_result(task.project.parsed_schema, evaluation.consensus)
     errors = result_errors(task, result)
     return result, ([{"code": "consensus_invalid", "errors": errors}] if errors else [])
 
@@ -68,8 +74,7 @@ def consistency_check(*, task_id: int) -> ConsistencyReport | None:
     if task is None or task.status != TaskStatus.COMPLETED:
         return ConsistencyReport.objects.filter(task_id=task_id).first()
     annotations = submitted_annotations(task)
-    evaluation = evaluate(task.project.parsed_schema, task.data if isinstance(task.data, dict) else {},
-                          annotations, Policy.from_project(task.project.review_policy))
+    evaluation = task_evaluate(task, annotations)
     policy = ReviewPolicy.parse(task.project.review_policy)
     result, findings = _auto_result(task, evaluation, annotations) if annotations else ({}, [])
     reasons = route_reasons(task=task, evaluation=evaluation, policy=policy, extra_findings=findings)
