@@ -34,7 +34,7 @@ def project_releases(project: Project):
     return Release.objects.filter(project=project).select_related("project", "created_by").order_by("-version")
 
 
-def _rows(release_id: int, fields: tuple[str, ...], chunk: int) -> Iterator[list[tuple]]:
+def record_rows(release_id: int, fields: tuple[str, ...], chunk: int) -> Iterator[list[tuple]]:
     """Chunks of ``(seq, *fields)`` tuples in seq order."""
     rows = ReleaseRecord.objects.filter(release_id=release_id).order_by("seq")
     last = -1
@@ -52,7 +52,7 @@ def release_records(release: Release, unmasked: bool = False, chunk: int = CHUNK
     ``unmasked`` swaps in the task's original data read now (``data_original``, else ``data``);
     the stored masked line is not touched, so the record's hash stays that of the masked line.
     """
-    for batch in _rows(release.pk, ("task_id", "sha256", "line"), chunk):
+    for batch in record_rows(release.pk, ("task_id", "sha256", "line"), chunk):
         originals = {}
         if unmasked:
             tasks = Task.objects.filter(pk__in=[row[1] for row in batch]).values_list("pk", "data_original", "data")
@@ -67,7 +67,7 @@ def release_records(release: Release, unmasked: bool = False, chunk: int = CHUNK
 
 def release_leaves(release: Release, chunk: int = 10000) -> Iterator[tuple[int, str, str]]:
     """``(seq, sha256, key)`` in seq order: the Merkle leaves and what they name."""
-    for batch in _rows(release.pk, ("sha256", "key"), chunk):
+    for batch in record_rows(release.pk, ("sha256", "key"), chunk):
         yield from batch
 
 
@@ -76,7 +76,7 @@ def release_lines(release: Release) -> Iterator[bytes]:
     if connection.vendor == "postgresql":
         yield from _copy_lines(release.pk)
         return
-    for batch in _rows(release.pk, ("line",), CHUNK):
+    for batch in record_rows(release.pk, ("line",), CHUNK):
         yield "".join(line + "\n" for _, line in batch).encode()
 
 

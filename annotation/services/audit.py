@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,10 +60,12 @@ class ChainProblem:
     problem: str
 
 
-def audit_verify(*, organization_id: int) -> list[ChainProblem]:
-    """Walk one organization's chain; an edited, inserted or deleted event shows as a problem."""
+def audit_verify(*, organization_id: int, on_progress: Callable[[int], None] | None = None,
+                 every: int = 10000) -> list[ChainProblem]:
+    """Walk one organization's chain; an edited, inserted or deleted event shows as a problem.
+    ``on_progress(events checked)`` is called every ``every`` events (for a command's output)."""
     problems: list[ChainProblem] = []
-    prev, expected_seq = GENESIS, 1
+    prev, expected_seq, checked = GENESIS, 1, 0
     events = AuditEvent.objects.filter(organization_id=organization_id).order_by("seq")
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
@@ -75,4 +78,7 @@ def audit_verify(*, organization_id: int) -> list[ChainProblem]:
         if digest != event.digest:
             problems.append(ChainProblem(event.seq, "content does not match its digest: edited"))
         prev, expected_seq = event.digest, event.seq + 1
+        checked += 1
+        if on_progress is not None and checked % every == 0:
+            on_progress(checked)
     return problems
