@@ -4,6 +4,7 @@ import { ImportPage } from '../manager/ImportPage';
 import { ProgressPage } from '../manager/ProgressPage';
 import { ProjectFormPage } from '../manager/ProjectFormPage';
 import { TaskListPage } from '../manager/TaskListPage';
+import { prelabelRoute } from '../prelabel/routes';
 import { releaseRoute } from '../release/routes';
 import { reviewRoute } from '../review/routes';
 import { WorkspacePage } from '../workspace/WorkspacePage';
@@ -20,7 +21,7 @@ export function App() {
   if (loading) return <p className="page">{t('common.loading')}</p>;
   if (!me) return <Login />;
 
-  const own = reviewRoute(path) ?? releaseRoute(path);
+  const own = reviewRoute(path) ?? releaseRoute(path) ?? prelabelRoute(path);
   if (own) return own;
   const id = (params: Record<string, string>) => Number(params.id);
   let m: Record<string, string> | null;

@@ -1,3 +1,4 @@
+import { prelabelEn } from './prelabel.en';
 import { releaseEn } from './release.en';
 import { reviewEn } from './review.en';
 
@@ -222,6 +223,7 @@ export const en = {
   'schema.type.chain_of_thought': 'chain of thought',
   ...reviewEn,
   ...releaseEn,
+  ...prelabelEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 // 简体中文目录。键必须与 en.ts 完全一致（类型检查保证）。
 import type { MessageKey } from './en';
+import { prelabelZhHans } from './prelabel.zh-hans';
 import { releaseZhHans } from './release.zh-hans';
 import { reviewZhHans } from './review.zh-hans';
 
@@ -223,4 +224,5 @@ export const zhHans: Record<MessageKey, string> = {
   'schema.type.chain_of_thought': '思维链',
   ...reviewZhHans,
   ...releaseZhHans,
+  ...prelabelZhHans,
 };
