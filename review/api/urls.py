@@ -17,3 +17,16 @@ urlpatterns: list = [
     path("exam-attempts/<int:attempt_id>/finish/", exams.ExamAttemptFinishView.as_view(),
          name="exam-attempt-finish"),
 ]
+
+# review queue, decisions and inbox (review/api/queue.py, reviews.py, inbox.py)
+from review.api import inbox, queue, reviews  # noqa: E402
+
+urlpatterns += [
+    path("review/queue/", queue.ReviewQueueView.as_view(), name="review-queue"),
+    path("review/queue/next/", queue.ReviewQueueNextView.as_view(), name="review-queue-next"),
+    path("review/items/<int:item_id>/", queue.ReviewItemDetailView.as_view(), name="review-item-detail"),
+    path("review/items/<int:item_id>/lease/", queue.ReviewItemLeaseView.as_view(), name="review-item-lease"),
+    path("reviews/", reviews.ReviewCreateView.as_view(), name="review-create"),
+    path("inbox/", inbox.InboxView.as_view(), name="inbox"),
+    path("inbox/<int:message_id>/read/", inbox.InboxReadView.as_view(), name="inbox-read"),
+]

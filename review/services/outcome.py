@@ -10,7 +10,6 @@ from django.utils import timezone
 from annotation.models import Annotation, Task
 from annotation.schema import Schema, SchemaError, validate_result
 from review.models import TaskOutcome
-from review.services.checks import Evaluation
 
 # Consensus items carry support and confidence; a result keeps only what the schema allows.
 ITEM_KEYS = {"boxes": ("x", "y", "w", "h", "label"), "spans": ("start", "end", "label")}
@@ -23,12 +22,12 @@ def _clean(spec_type: str, value: Any) -> Any:
     return [{k: item[k] for k in keys if k in item} for item in value if isinstance(item, dict)]
 
 
-def consensus_result(schema: Schema, evaluation: Evaluation) -> dict:
-    """``{label: consensus[label]["value"]}`` for every label with a value, items trimmed to the
-    schema's keys."""
+def consensus_result(schema: Schema, consensus: dict) -> dict:
+    """``{label: consensus[label]["value"]}`` for every label with a value (``consensus`` as the
+    checks compute it and the report stores it), items trimmed to the schema's keys."""
     out = {}
     for name, spec in schema.labels.items():
-        value = (evaluation.consensus.get(name) or {}).get("value")
+        value = (consensus.get(name) or {}).get("value")
         if value is not None:
             out[name] = _clean(spec.type, value)
     return out

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from annotation.models import Job
+from annotation.models import Job, TaskStatus
+from review.models import InboxMessage, ReviewItem
 from review.services.certification import certification_grant
 from review.services.exams import exam_attempt_start, exam_create
 from tests.factories import ProjectFactory, TaskFactory
@@ -85,6 +86,40 @@ MATRIX.update({
     "exam-attempt-finish": [("post", lambda w: {"attempt_id": _attempt(w).pk}, None, CANDIDATE_ONLY)],
 })
 
+
+
+# --- review queue, decisions and inbox (helper "queue"). The reviewer holds level 3 in the
+# project's domain; owner and manager hold none (their role does not stand in for a level).
+def _review_item(w):
+    def make():
+        task = TaskFactory(project=w.project, status=TaskStatus.IN_REVIEW)
+        certification_grant(organization=w.base, user=w.users["reviewer"], domain=w.project.domain, level=3,
+                            granted_by=w.users["owner"])
+        return ReviewItem.objects.create(task=task, project=w.project, min_level=3)
+    return _once(w, "review_item", make)
+
+
+def _message(w):
+    return _once(w, "message", lambda: InboxMessage.objects.create(
+        organization=w.base, recipient=w.users["annotator"], task=w.task, project=w.project, kind="rejected",
+        text="matrix", from_user=w.users["reviewer"]))
+
+
+RECIPIENT_ONLY = {"owner": 404, "manager": 404, "annotator": 200, "reviewer": 404, "outsider": 404}
+MATRIX.update({
+    "review-queue": [("get", lambda w: {}, None, EVERYONE_200)],
+    "review-queue-next": [
+        ("post", lambda w: {}, lambda w: {"project": _review_item(w).project_id}, roles(204, 204, 403, 200)),
+    ],
+    "review-item-detail": [("get", lambda w: {"item_id": _review_item(w).pk}, None, roles(200, 200, 403, 403))],
+    "review-item-lease": [("post", lambda w: {"item_id": _review_item(w).pk}, None, roles(409, 409, 403, 409))],
+    "review-create": [
+        ("post", lambda w: {}, lambda w: {"item": _review_item(w).pk, "decision": "reject", "reason": "matrix"},
+         roles(403, 403, 403, 201)),
+    ],
+    "inbox": [("get", lambda w: {}, None, EVERYONE_200)],
+    "inbox-read": [("post", lambda w: {"message_id": _message(w).pk}, None, RECIPIENT_ONLY)],
+})
 
 class World:
     def __init__(self, base, personas):
