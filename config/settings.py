@@ -155,6 +155,11 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 100_000_000)
 
 LEASE_TTL_SECONDS = env_int("LEASE_TTL_SECONDS", 900)
 
+# Release value statements: a local tokenizer directory (default: the built-in encoder's) and
+# the currency of Project.price_per_token.
+RELEASE_TOKENIZER = env("RELEASE_TOKENIZER")
+RELEASE_CURRENCY = env("RELEASE_CURRENCY", "CNY")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -44,3 +44,6 @@ def release_build_run(job_id: int) -> None:
         else:
             job_finish(job_id=job_id, result={"release": release.pk, "version": release.version,
                                               "records": release.record_count, "merkle_root": release.merkle_root})
+
+# The report job's task ("report") lives beside its service; importing it here registers it in workers.
+from release.report_tasks import release_report_run  # noqa: E402,F401

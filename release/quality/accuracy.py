@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from annotation.schema import Schema
-from release.quality.common import mean, num, rate
+from release.quality.common import Mean, num, rate
 from review.services.checks import LIST_TYPES, similarity
 
 OVERTURNING = ("reject", "fix")
@@ -29,7 +29,8 @@ class GoldTally:
         self.schema = schema
         self.tasks = 0
         self.exact = 0
-        self.scores: dict[str, list[float]] = {name: [] for name in schema.labels}
+        self.scores: dict[str, Mean] = {name: Mean() for name in schema.labels}
+        self.all = Mean()
 
     def add(self, gold: Any, result: Any) -> None:
         if not isinstance(gold, dict) or not gold:
@@ -43,43 +44,57 @@ class GoldTally:
             if spec.type in LIST_TYPES:  # an unanswered list label means "none here"
                 expected, given = expected or [], given or []
             score = similarity(spec, expected, given)
-            self.scores[name].append(score)
+            self.scores[name].add(score)
+            self.all.add(score)
             scores.append(score)
         if scores:
             self.tasks += 1
             self.exact += all(s == 1.0 for s in scores)
 
     def summary(self) -> dict:
-        all_scores = [s for scores in self.scores.values() for s in scores]
         return {
             "gold_tasks": self.tasks,
-            "accuracy": mean(all_scores),
+            "accuracy": self.all.value(),
             "exact_match_rate": rate(self.exact, self.tasks),
-            "labels": {name: {"compared": len(scores), "accuracy": mean(scores)}
-                       for name, scores in self.scores.items() if scores},
+            "labels": {name: {"compared": m.count, "accuracy": m.value()}
+                       for name, m in self.scores.items() if m.count},
         }
 
 
-def agreement_summary(reports: Iterable[Mapping[str, Any]], records: int) -> dict:
-    """Mean agreement over consistency reports (dicts with ``overall_agreement``, ``agreement``
-    {label: float|None} and ``decision``) of a release's ``records`` tasks."""
-    reports = list(reports)
-    overall = [r["overall_agreement"] for r in reports if r.get("overall_agreement") is not None]
-    per_label: dict[str, list[float]] = {}
-    for r in reports:
-        for label, value in (r.get("agreement") or {}).items():
+class AgreementTally:
+    """Mean agreement over the consistency reports of a release's tasks; feed :meth:`add` with
+    each record's report (a dict with ``overall_agreement``, ``agreement`` {label: float|None}
+    and ``decision``), or None for a task that has none."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.reports = 0
+        self.overall = Mean()
+        self.per_label: dict[str, Mean] = {}
+        self.decisions: Counter[str] = Counter()
+
+    def add(self, report: Mapping[str, Any] | None) -> None:
+        self.records += 1
+        if report is None:
+            return
+        self.reports += 1
+        if report.get("overall_agreement") is not None:
+            self.overall.add(report["overall_agreement"])
+        for label, value in (report.get("agreement") or {}).items():
             if value is not None:
-                per_label.setdefault(label, []).append(float(value))
-    decisions = Counter(r.get("decision") for r in reports)
-    return {
-        "reports": len(reports),
-        "coverage": rate(len(reports), records),
-        "with_overlap": len(overall),
-        "mean_agreement": mean(overall),
-        "labels": {label: mean(values) for label, values in per_label.items()},
-        "auto_accepted": decisions.get("accepted", 0),
-        "sent_to_review": decisions.get("review", 0),
-    }
+                self.per_label.setdefault(label, Mean()).add(value)
+        self.decisions[str(report.get("decision"))] += 1
+
+    def summary(self) -> dict:
+        return {
+            "reports": self.reports,
+            "coverage": rate(self.reports, self.records),
+            "with_overlap": self.overall.count,
+            "mean_agreement": self.overall.value(),
+            "labels": {label: m.value() for label, m in self.per_label.items()},
+            "auto_accepted": self.decisions.get("accepted", 0),
+            "sent_to_review": self.decisions.get("review", 0),
+        }
 
 
 class ReviewTally:

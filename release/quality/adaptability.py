@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from annotation.schema import Schema
 from prelabel.engine import accuracy, train_head
 from release.quality.common import num
 
@@ -87,3 +88,24 @@ def linear_probe(
         "majority_baseline": num(majority),
         "learning_curve": curve,
     }
+
+
+def adaptability_section(schema: Schema, embeddings: np.ndarray | None, results: Sequence[dict], *,
+                         seed: int = 0) -> dict:
+    """The ``adaptability`` criterion: one probe per choice label of the schema."""
+    choice = [spec for spec in schema.labels.values() if spec.type == "choice"]
+    if not choice:
+        return {"summary": "No choice label to probe.", "labels": {},
+                "reason": "the probe measures choice labels; this schema has none"}
+    if embeddings is None:
+        return {"summary": "No text to embed, so no probe.", "labels": {},
+                "reason": "no record has text; the built-in encoder reads text only"}
+    probes = {spec.name: linear_probe(embeddings, [r.get(spec.name) for r in results], spec.options, seed=seed)
+              for spec in choice}
+    parts = [f"{name}: {p['accuracy']:.0%} held-out accuracy (majority baseline {p['majority_baseline']:.0%})"
+             for name, p in probes.items() if p["accuracy"] is not None]
+    summary = ("A linear probe on the built-in encoder's embeddings reaches " + "; ".join(parts) + "."
+               if parts else "Too few labelled records to probe any choice label.")
+    return {"summary": summary, "labels": probes, "method": (
+        f"softmax regression on frozen embeddings; stratified {HOLDOUT:.0%} held out; learning curve at "
+        f"{', '.join(f'{f:.0%}' for f in FRACTIONS)} of the training split; seed {seed}")}

@@ -16,5 +16,16 @@ def rate(count: float, total: float) -> float | None:
     return num(count / total) if total else None
 
 
-def mean(values: list[float]) -> float | None:
-    return num(sum(values) / len(values)) if values else None
+class Mean:
+    """A running mean, so a million figures cost two numbers."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.count = 0
+
+    def add(self, value: float) -> None:
+        self.total += float(value)
+        self.count += 1
+
+    def value(self) -> float | None:
+        return num(self.total / self.count) if self.count else None

@@ -117,3 +117,20 @@ def embedding_spread(embeddings: np.ndarray, *, threshold: float = NEAR_DUPLICAT
         "mean_pairwise_distance": num(1.0 - similarity_sum / (n * (n - 1))),
         "dispersion": num(float(np.linalg.norm(x - centroid, axis=1).mean())),
     }
+
+
+def diversity_section(labels: dict, embeddings: np.ndarray | None) -> dict:
+    """The ``diversity`` criterion from the label tally's summary and the sample's embeddings."""
+    spread = (embedding_spread(embeddings) if embeddings is not None else
+              {"count": 0, "near_duplicate_rate": None, "mean_pairwise_distance": None, "dispersion": None,
+               "reason": "no record has text; the built-in encoder reads text only"})
+    normalized = [v["normalized_entropy"] for v in labels.values() if v.get("normalized_entropy") is not None]
+    parts = []
+    if normalized:
+        parts.append(f"labels use {sum(normalized) / len(normalized):.0%} of their maximum entropy on average")
+    if spread.get("near_duplicate_rate") is not None:
+        parts.append(f"{spread['near_duplicate_rate']:.1%} of sampled texts have a near-duplicate "
+                     f"(cosine ≥ {spread['near_duplicate_threshold']})")
+        parts.append(f"mean pairwise cosine distance {spread['mean_pairwise_distance']:.3f}")
+    summary = "; ".join(parts) if parts else "nothing to measure"
+    return {"summary": summary[0].upper() + summary[1:] + ".", "labels": labels, "embeddings": spread}

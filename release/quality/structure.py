@@ -108,8 +108,8 @@ class StructureTally:
                                if spec.required)
         return {
             "summary": (f"{valid} of {n} accepted results are valid against the schema; "
-                        f"{self.duplicates} records repeat the data of an earlier one."
-                        if n else "The release has no records."),
+                        f"{self.duplicates} {'record repeats' if self.duplicates == 1 else 'records repeat'} "
+                        "the data of an earlier one." if n else "The release has no records."),
             "records": n,
             "schema_valid": valid,
             "schema_valid_rate": rate(valid, n),
@@ -123,3 +123,25 @@ class StructureTally:
                            "method": "64-bit BLAKE2b digest of the record's data as canonical JSON"},
         }
 
+
+
+class PiiTally:
+    """Personal data found at import (``Task.pii`` findings) over the release's records."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.with_pii = 0
+        self.kinds: Counter[str] = Counter()
+
+    def add(self, findings: Any) -> None:
+        self.records += 1
+        findings = [f for f in findings or [] if isinstance(f, dict)]
+        if findings:
+            self.with_pii += 1
+            self.kinds.update(str(f.get("kind")) for f in findings)
+
+    def summary(self, *, policy: str) -> dict:
+        return {"records_with_pii": self.with_pii, "rate": rate(self.with_pii, self.records),
+                "findings": dict(sorted(self.kinds.items())), "policy": policy,
+                "note": ("exports are masked unless a manager asks for unmasked data" if policy == "mask"
+                         else "counts what the import found; 'flag' leaves the data as imported")}

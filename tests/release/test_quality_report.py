@@ -6,14 +6,23 @@ import math
 
 import numpy as np
 import pytest
+from django.urls import reverse
 
+from annotation.models import AuditEvent, Job, Task
 from annotation.schema import parse_schema
-from release.quality.accuracy import GoldTally, ReviewTally, agreement_summary
+from release.quality.accuracy import AgreementTally, GoldTally, ReviewTally
 from release.quality.adaptability import linear_probe
 from release.quality.diversity import LabelTally, distribution_entropy, embedding_spread, record_text
 from release.quality.sample import Reservoir
+from release.models import Release
 from release.quality.structure import StructureTally, data_digest
-from tests.factories import TEXT_SCHEMA
+from release.report_tasks import release_report_run
+from release.services.quality_report import JOB_KIND, release_report_compute
+from release.services.snapshot import release_create
+from review.models import ReviewDecision, ReviewItem
+from tests.factories import COT_SCHEMA, TEXT_SCHEMA, ProjectFactory, TaskFactory
+from tests.release.builders import accept, build_release, review_entry
+from tests.worker import celery_worker, wait_for  # noqa: F401
 
 SCHEMA = parse_schema(TEXT_SCHEMA)
 
@@ -152,7 +161,10 @@ def test_agreement_summary_averages_reports_and_counts_decisions():
         {"overall_agreement": 0.5, "agreement": {"sentiment": 0.5, "topics": None}, "decision": "review"},
         {"overall_agreement": None, "agreement": {}, "decision": "accepted"},
     ]
-    out = agreement_summary(reports, records=4)
+    tally = AgreementTally()
+    for report in [*reports, None]:  # the fourth task has no report
+        tally.add(report)
+    out = tally.summary()
     assert out["reports"] == 3 and out["coverage"] == 0.75 and out["with_overlap"] == 2
     assert out["mean_agreement"] == 0.75
     assert out["labels"] == {"sentiment": 0.75}
@@ -210,3 +222,153 @@ def test_the_probe_is_null_with_a_reason_when_records_are_too_few_or_all_alike()
     # unanswered rows are left out before counting
     x, y = separable(12, "ab")
     assert linear_probe(x, y[:12] + [None] * 12, ["a", "b"])["records"] == 12
+
+
+# --- the report of a real release -------------------------------------------------------------
+
+
+POSITIVE = ["I love this phone, the screen is wonderful", "What a delightful and happy day at the beach",
+            "The service was excellent and the staff were kind", "This book is brilliant, I enjoyed every page",
+            "Great food, lovely music, a perfect evening", "The hotel room was beautiful and very clean",
+            "Fantastic match, our team played superbly", "My new bike is amazing, I ride it with joy",
+            "The concert was marvellous and uplifting", "Such a sweet puppy, it makes me smile",
+            "The teacher was patient and inspiring", "A wonderful gift, thank you so much",
+            "The garden looks gorgeous in spring", "Excellent coffee and a friendly barista"]
+NEGATIVE = ["This phone is terrible, the screen broke in a day", "What an awful and miserable rainy commute",
+            "The service was rude and the staff ignored us", "This book is boring, I hated every page",
+            "Disgusting food, noisy room, a horrible evening", "The hotel room was filthy and smelled bad",
+            "Dreadful match, our team played pathetically", "My new bike is broken junk, a total waste",
+            "The concert was painful and dull", "The dog bit me and I am furious",
+            "The teacher was cruel and unfair", "A useless gift, I want my money back",
+            "The garden is dead and full of rubbish", "Bitter cold coffee and an angry barista"]
+
+
+@pytest.fixture
+def measured(project, manager, annotator, annotator2, reviewer):
+    """28 accepted sentiment texts (14 pos, 14 neg), one repeated, one gold, one fixed in review
+    after a rejection, one with a phone number found at import; and their release."""
+    tasks = []
+    for i, text in enumerate(POSITIVE + NEGATIVE):
+        task = TaskFactory(project=project, data={"text": text})
+        tasks.append(task)
+        sentiment = "pos" if i < len(POSITIVE) else "neg"
+        if i == 1:  # fixed by the reviewer, after the annotators' first answer was rejected
+            accept(task, result={"sentiment": sentiment}, annotators=[annotator], source="fix",
+                   reviews=[review_entry(reviewer, level=4, decision="fix")], decided_by=reviewer, level=4)
+            for round_, decision in ((1, "reject"), (2, "fix")):
+                item = ReviewItem.objects.create(task=task, project=project, round=round_, status="done")
+                ReviewDecision.objects.create(item=item, task=task, reviewer=reviewer, level=4, decision=decision)
+        else:
+            accept(task, result={"sentiment": sentiment}, annotators=[annotator, annotator2], agreement=1.0)
+    dup = TaskFactory(project=project, data={"text": POSITIVE[0]})
+    accept(dup, result={"sentiment": "pos"}, annotators=[annotator])
+    Task.objects.filter(pk=tasks[0].pk).update(gold={"sentiment": "pos"})
+    Task.objects.filter(pk=tasks[-1].pk).update(gold={"sentiment": "pos"})  # the accepted "neg" misses it
+    Task.objects.filter(pk=tasks[2].pk).update(pii=[{"field": "text", "kind": "mobile", "start": 0, "end": 3}])
+    return build_release(project, manager)
+
+
+def test_the_report_of_a_release_measures_all_four_criteria(measured, manager):
+    release = release_report_compute(release=measured, actor=manager)
+    report = release.quality_report
+    assert set(report) >= {"structure", "diversity", "accuracy", "adaptability", "sample", "encoder"}
+    assert all(isinstance(report[c]["summary"], str) and report[c]["summary"]
+               for c in ("structure", "diversity", "accuracy", "adaptability"))
+
+    structure = report["structure"]
+    assert report["records"] == structure["records"] == 29
+    assert structure["schema_valid"] == 29
+    assert structure["duplicates"]["exact"] == 1
+    assert structure["pii"]["records_with_pii"] == 1 and structure["pii"]["findings"] == {"mobile": 1}
+
+    diversity = report["diversity"]
+    assert diversity["labels"]["sentiment"]["counts"] == {"pos": 15, "neg": 14, "neu": 0}
+    embeddings = diversity["embeddings"]
+    assert embeddings["count"] == 29 and embeddings["near_duplicates"] >= 2  # the repeated text and its twin
+    assert 0 < embeddings["mean_pairwise_distance"] < 1
+
+    accuracy = report["accuracy"]
+    assert accuracy["gold"]["gold_tasks"] == 2 and accuracy["gold"]["accuracy"] == 0.5
+    assert accuracy["agreement"]["reports"] == 27 and accuracy["agreement"]["mean_agreement"] == 1.0
+    review = accuracy["review"]
+    assert review["reviewed"] == 1 and review["overturned"] == 1
+    assert review["decisions"] == {"fix": 1, "reject": 1}  # the earlier round's rejection counts too
+
+    probe = report["adaptability"]["labels"]["sentiment"]
+    assert probe["records"] == 29 and probe["accuracy"] >= 0.75
+    assert [p["fraction"] for p in probe["learning_curve"]] == [0.1, 0.25, 0.5, 1.0]
+    assert report["sample"] == {**report["sample"], "size": 29, "of": 29, "sampled": False}
+
+    assert AuditEvent.objects.filter(action="release.report", object_id=str(release.pk)).count() == 1
+
+
+def test_the_sample_is_capped_and_the_report_says_so(measured):
+    report = release_report_compute(release=measured, sample_size=10).quality_report
+    assert report["sample"]["size"] == 10 and report["sample"]["of"] == 29 and report["sample"]["sampled"]
+    assert report["diversity"]["embeddings"]["count"] == 10
+    assert report["structure"]["records"] == 29  # every other figure covers all records
+    assert report["adaptability"]["labels"]["sentiment"]["accuracy"] is None  # 10 < 20 labelled records
+
+
+def test_a_stored_report_is_not_computed_again(measured):
+    first = release_report_compute(release=measured).quality_report
+    again = release_report_compute(release=measured).quality_report
+    assert again["computed_at"] == first["computed_at"]
+    assert AuditEvent.objects.filter(action="release.report").count() == 1
+
+
+def test_a_release_without_text_or_choice_labels_gets_reasons_not_figures(base, manager, annotator):
+    project = ProjectFactory(organization=base, schema=COT_SCHEMA)
+    task = TaskFactory(project=project, data={"question": "1+1?", "response_a": "2", "response_b": "3"})
+    accept(task, result={"better": "response_a", "reasoning": {"steps": ["one and one"], "answer": "2"}},
+           annotators=[annotator])
+    report = release_report_compute(release=build_release(project, manager)).quality_report
+    assert report["adaptability"]["labels"] == {} and "none" in report["adaptability"]["reason"]
+    assert report["diversity"]["embeddings"]["reason"] == "at least two texts are needed"
+    assert report["accuracy"]["gold"]["accuracy"] is None
+
+
+def test_the_first_request_starts_one_job_and_the_next_ones_read_it(measured, reviewer, client_for,
+                                                                    django_capture_on_commit_callbacks):
+    url = reverse("release-quality", kwargs={"release_id": measured.pk})
+    client = client_for(reviewer)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = client.get(url)
+        second = client.get(reverse("release-value", kwargs={"release_id": measured.pk}))
+    assert first.status_code == second.status_code == 202
+    assert first.json()["state"] == "computing" and first.json()["job"]["kind"] == JOB_KIND
+    assert second.json()["job"]["id"] == first.json()["job"]["id"]
+    job = Job.objects.get(kind=JOB_KIND)
+    assert job.params == {"release": measured.pk} and job.progress_total == 29
+
+    release_report_run(job.pk)  # what the worker runs
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED and job.progress_done == 29
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.json() == Release.objects.get(pk=measured.pk).quality_report
+    assert Job.objects.filter(kind=JOB_KIND).count() == 1
+
+
+def test_a_release_still_building_has_no_report_yet(project, manager, client_for):
+    TaskFactory(project=project)
+    release = release_create(project=project, actor=manager, send=lambda job: None)
+    response = client_for(manager).get(reverse("release-quality", kwargs={"release_id": release.pk}))
+    assert response.status_code == 409 and "not ready" in response.json()["detail"]
+    assert not Job.objects.filter(kind=JOB_KIND).exists()
+
+
+def test_the_report_is_computed_by_a_real_worker(transactional_db, base, manager, annotator, client_for,
+                                                 celery_worker):  # noqa: F811
+    project = ProjectFactory(organization=base)
+    for text, sentiment in [(POSITIVE[0], "pos"), (NEGATIVE[0], "neg"), (POSITIVE[1], "pos")]:
+        accept(TaskFactory(project=project, data={"text": text}), result={"sentiment": sentiment},
+               annotators=[annotator])
+    release = build_release(project, manager)
+    url = reverse("release-quality", kwargs={"release_id": release.pk})
+    client = client_for(manager)
+    job_id = client.get(url).json()["job"]["id"]
+    wait_for(lambda: Job.objects.get(pk=job_id).state in Job.FINISHED, timeout=180, what="the report job")
+    assert Job.objects.get(pk=job_id).state == Job.State.SUCCEEDED, Job.objects.get(pk=job_id).error
+    report = client.get(url).json()
+    assert report["records"] == 3 and report["diversity"]["labels"]["sentiment"]["counts"]["pos"] == 2
