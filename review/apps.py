@@ -15,3 +15,13 @@ class ReviewConfig(AppConfig):
 
         register_policy_validator("review.policy", review_policy_validate)
 
+        # Certification levels (review/services/certification.py): next-task asks this gate.
+        from annotation.gates import register_work_gate
+        from review.services.certification import min_annotator_level_gate
+
+        register_work_gate("review.min_annotator_level", min_annotator_level_gate)
+
+        from annotation.signals import demo_loaded
+        from review.demo_certs import demo_certifications
+
+        demo_loaded.connect(demo_certifications, dispatch_uid="review.demo_certifications")

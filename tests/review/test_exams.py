@@ -5,12 +5,15 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from annotation.models import AuditEvent
+from annotation.demo.load import BASE_NAME, demo_load
+from annotation.models import AuditEvent, Organization, Project, Task
 from annotation.schema import parse_schema
-from review.models import Certification, ExamAnswer, ExamAttempt
+from review.demo_certs import DOMAINS, REASONING_PROJECT
+from review.models import Certification, Exam, ExamAnswer, ExamAttempt
 from review.services.certification import certification_grant, certified_level
 from review.services.grading import grade_result
 from tests.factories import ProjectFactory, TaskFactory
@@ -320,3 +323,51 @@ def test_the_exam_list_shows_each_caller_only_their_own_attempts(client_for, ann
     assert [a["id"] for a in mine["my_attempts"]] == [attempt["id"]] and mine["can_start"] is False
     assert theirs["my_attempts"] == [] and theirs["can_start"] is True
     assert json.dumps(theirs).find('"expected"') == -1
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+def test_the_demo_certifies_its_people_and_annotator3_can_pass_the_medical_exam(settings, tmp_path, client_for):
+    settings.MEDIA_ROOT = tmp_path
+    demo_load()
+    demo_load()  # idempotent: no second exam, no regranted levels
+    base = Organization.objects.get(name=BASE_NAME)
+    users = {u.username: u for u in get_user_model().objects.filter(memberships__organization=base)}
+
+    def level(username: str, domain: str) -> int:
+        return certified_level(user_id=users[username].pk, organization_id=base.pk, domain=domain)
+
+    for domain in DOMAINS:
+        assert (level("expert", domain), level("reviewer", domain), level("annotator1", domain),
+                level("annotator2", domain)) == (4, 3, 2, 2)
+    assert level("annotator3", "medicine") == 1 and level("annotator3", "news") == 0
+    assert Certification.objects.filter(organization=base).count() == 4 * len(DOMAINS) + 1
+    reasoning = Project.objects.get(organization=base, name=REASONING_PROJECT)
+    assert reasoning.review_policy["min_annotator_level"] == 2
+    candidate = client_for(users["annotator3"])
+    assert candidate.post(reverse("next-task", kwargs={"project_id": reasoning.pk})).status_code == 403
+
+    exam = Exam.objects.get(organization=base)
+    assert (exam.name, exam.domain, exam.level_granted, exam.max_attempts, exam.retry_after_hours) == (
+        "Medical reasoning qualification", "medicine", 2, 3, 1)
+    attempt = _start(candidate, exam.pk).json()
+    for item in attempt["items"]:
+        answer = Task.objects.get(pk=item["task"]["id"]).gold["reasoning"]["answer"]
+        _answer(candidate, attempt["id"], item["task"]["id"],
+                {"reasoning": {"steps": ["I worked it out on paper."], "answer": answer}})
+    graded = _finish(candidate, attempt["id"]).json()
+    # Right answers with unrelated steps score a little over one half: below the 0.7 bar.
+    assert 0.5 <= graded["score"] < 0.7 and graded["status"] == "failed"
+    assert _start(candidate, exam.pk).status_code == 409  # one hour between attempts
+    ExamAttempt.objects.filter(pk=attempt["id"]).update(finished_at=timezone.now() - timedelta(hours=1))
+
+    attempt = _start(candidate, exam.pk).json()
+    for item in attempt["items"]:
+        # The answers docs/review.md gives for the demo: the final answer and the gold's steps.
+        task = Task.objects.get(pk=item["task"]["id"])
+        assert _answer(candidate, attempt["id"], task.pk, task.gold).status_code == 200
+    graded = _finish(candidate, attempt["id"]).json()
+    assert graded["status"] == "passed" and len(graded["items"]) == 5
+    assert level("annotator3", "medicine") == 2
+    assert candidate.post(reverse("next-task", kwargs={"project_id": reasoning.pk})).status_code == 200
+
