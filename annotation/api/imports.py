@@ -16,6 +16,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,8 +46,16 @@ def _too_large() -> PayloadTooLarge:
     return PayloadTooLarge({"file": [f"An import may be at most {settings.IMPORT_MAX_BYTES} bytes."]})
 
 
+class ImportFormatParameter(DefaultContentNegotiation):
+    """``?format=`` names the import format here, not a DRF renderer (which answered 404)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class ImportCreateView(APIView):
     parser_classes = [MultiPartParser, JSONParser]
+    content_negotiation_class = ImportFormatParameter
 
     @extend_schema(request=None, responses={202: JobOut})
     def post(self, request, project_id: int) -> Response:

@@ -329,8 +329,8 @@ def check_file(path: Path, schema: Schema) -> dict[str, list[str]]:
     """Read a Label Studio export before it is queued: ``{"tasks[i].<path>": [message]}`` for what
     does not fit the schema (at most ``MAX_CHECK_ERRORS``), empty when it fits.
 
-    Images are not at hand yet, so percent coordinates are checked against ``original_width``/
-    ``original_height`` only; the import job checks them again against the stored image.
+    Only a bare JSON file is checked this way (it brings no images, so an image project's tasks
+    fail here); in a zip of the export and its images the job checks each row against its image.
     """
     errors: dict[str, list[str]] = {}
     with open(path, "rb") as stream:
@@ -339,9 +339,8 @@ def check_file(path: Path, schema: Schema) -> dict[str, list[str]]:
                 prefix = f"tasks[{number - 1}]"
                 try:
                     row, raw = split_task(value.value)
-                    has_image = bool(schema.image_field())
-                    try:
-                        validate_task_data(schema, row["data"], has_media=has_image)
+                    try:  # a bare JSON file brings no images: an image task needs the zip
+                        validate_task_data(schema, row["data"], has_media=False)
                     except SchemaError as exc:
                         bad, message = exc.errors[0]
                         raise RowError(bad, message) from exc

@@ -270,3 +270,67 @@ def test_stream_zip_yields_chunks_as_it_goes_and_the_archive_reads_back():
     assert archive.read("a.txt").decode().count("\n") == 2000
     assert archive.read("b.bin") == b"\x00" * 10
     assert archive.testzip() is None
+
+
+# -- Label Studio round trip ----------------------------------------------------------------------
+
+TEXT_RECORDS = [
+    record(31, {"text": "Zhang San joined Acme in Hefei."},
+           {"sentiment": "pos", "topics": ["finance"], "quality": 5, "note": "two\nlines",
+            "entities": [{"start": 0, "end": 9, "label": "PER"}, {"start": 17, "end": 21, "label": "ORG"}]}),
+    record(32, {"text": "无事发生。"}, {"sentiment": "neu"}),
+]
+
+
+def import_labelstudio(project, content: bytes, user) -> dict:
+    from annotation.services.imports import import_source, task_import
+    from annotation.services.jobs import job_create
+
+    job = job_create(organization_id=project.organization_id, project_id=project.pk, kind="import",
+                     created_by=user, params={"format": "label-studio", "filename": "export"})
+    import_source(job.pk).parent.mkdir(parents=True, exist_ok=True)
+    import_source(job.pk).write_bytes(content)
+    return task_import(job=job)
+
+
+def imported_results(project) -> dict:
+    from annotation.models import Annotation
+
+    return {key.removeprefix("id:ls-"): result for key, result in Annotation.objects.filter(
+        task__project=project).values_list("task__import_key", "result")}
+
+
+@pytest.mark.parametrize(("schema", "records"), [(TEXT_SCHEMA, TEXT_RECORDS), (COT_SCHEMA, COT_RECORDS[:2])])
+def test_label_studio_export_imports_back_with_the_same_results(base, manager, schema, records):
+    from tests.factories import ProjectFactory
+
+    content = export("label-studio", schema, records)
+    tasks = json.loads(content)
+    assert [t["id"] for t in tasks] == [r["id"] for r in records]
+    assert {item["type"] for t in tasks for item in t["annotations"][0]["result"]} <= {
+        "choices", "labels", "rating", "textarea", "pairwise"}
+    project = ProjectFactory(organization=base, schema=schema)
+    report = import_labelstudio(project, content, manager)
+    assert (report["created"], report["error_count"]) == (len(records), 0), report
+    assert imported_results(project) == {str(r["id"]): r["result"] for r in records}
+
+
+def test_label_studio_export_of_an_image_project_imports_back_zipped_with_its_images(base, manager):
+    from tests.factories import ProjectFactory
+
+    content = export("label-studio", IMAGE_SCHEMA, IMAGE_RECORDS)
+    box = json.loads(content)[0]["annotations"][0]["result"][0]
+    assert box["type"] == "rectanglelabels" and box["value"]["x"] == pytest.approx(10 / 640 * 100)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("tasks.json", content)
+        for r in IMAGE_RECORDS:
+            picture = io.BytesIO()
+            Image.new("RGB", (r["media_width"], r["media_height"])).save(picture, "PNG")
+            out.writestr(f"images/{r['id']}{Path(r['media']).suffix}", picture.getvalue())
+    project = ProjectFactory(organization=base, schema=IMAGE_SCHEMA)
+    report = import_labelstudio(project, archive.getvalue(), manager)
+    assert (report["created"], report["error_count"]) == (2, 0), report
+    results = imported_results(project)
+    assert results["11"] == IMAGE_RECORDS[0]["result"]
+    assert results["12"] == {}  # an empty list of boxes comes back as no boxes
