@@ -55,7 +55,8 @@ class ProjectReleasesView(APIView):
     def post(self, request, project_id: int) -> Response:
         project = project_for_user(request.user, project_id, roles=MANAGING_ROLES)
         data = ReleaseIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            raise ValidationError(_dotted(data.errors))
         try:
             created = release_create(project=project, actor=request.user, name=data.validated_data["name"],
                                      note=data.validated_data["note"],
@@ -110,6 +111,21 @@ class ReleaseDiffView(APIView):
         except DiffRefused as exc:
             raise ValidationError({exc.field_name: [exc.message]}) from exc
         return Response(ReleaseDiffOut(diff.as_dict()).data)
+
+
+def _dotted(errors, prefix: str = "") -> dict:
+    """Nested serializer errors as ``{"filters.min_agreement": [...]}``, the API's error shape."""
+    flat: dict = {}
+    for name, value in errors.items():
+        path = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_dotted(value, f"{path}."))
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, item in enumerate(value):
+                flat.update(_dotted(item, f"{path}.{i}."))
+        else:
+            flat[path] = value
+    return flat
 
 
 def _positive_int(params, name: str, *, required: bool = False, default: int | None = None,

@@ -13,6 +13,7 @@ from release.services import snapshot
 from release.tasks import release_build_run
 from tests.factories import ProjectFactory, TaskFactory
 from tests.release.builders import accept, build_release, review_entry
+from tests.worker import celery_worker, wait_for  # noqa: F401
 
 
 @pytest.fixture
@@ -199,3 +200,63 @@ def test_the_database_keeps_one_record_per_task_and_position(project, manager, a
     row = records_of(release)[0]
     with pytest.raises(IntegrityError), transaction.atomic():
         ReleaseRecord.objects.create(release=release, seq=99, task_id=row.task_id, key="k", sha256="0", line="{}")
+
+
+# -- the create route -----------------------------------------------------------------------------
+
+def test_creating_a_release_answers_202_with_the_release_and_its_queued_job(project, manager, accepted, client_for,
+                                                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        response = client_for(manager).post(f"/api/v1/projects/{project.pk}/releases/",
+                                            {"name": "spring", "note": "first delivery",
+                                             "filters": {"statuses": ["accepted"], "min_agreement": 0.4}},
+                                            format="json")
+    assert response.status_code == 202 and len(sent) == 1
+    body = response.json()
+    assert body["release"]["state"] == "building" and body["release"]["version"] == 1
+    assert body["release"]["filters"] == {"statuses": ["accepted"], "min_agreement": 0.4}
+    assert body["job"]["kind"] == "release" and body["job"]["state"] == "queued"
+    assert body["job"]["progress_total"] == 2
+    assert Release.objects.get(pk=body["release"]["id"]).job_id == body["job"]["id"]
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"filters": {"min_agreement": 2}}, "filters.min_agreement"),
+    ({"filters": {"statuses": ["open"]}}, "filters.statuses.0"),
+    ({"filters": {"sources": ["magic"]}}, "filters.sources.0"),
+    ({"filters": {"task_ids": ["x"]}}, "filters.task_ids.0"),
+    ({"filters": {"colour": "red"}}, "filters.colour"),
+    ({"title": "x"}, "title"),
+])
+def test_bad_input_is_a_400_naming_the_field_and_creates_nothing(project, manager, client_for, payload, field):
+    response = client_for(manager).post(f"/api/v1/projects/{project.pk}/releases/", payload, format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
+    assert not Release.objects.exists() and not Job.objects.filter(kind="release").exists()
+
+
+def test_detail_lists_the_formats_that_fit_the_schema(project, manager, accepted, client_for):
+    release = build_release(project, manager)
+    body = client_for(manager).get(f"/api/v1/releases/{release.pk}/").json()
+    names = {f["name"] for f in body["formats"]}
+    assert {"jsonl", "csv"} <= names
+    assert body["merkle_root"] == release.merkle_root and body["record_count"] == 3
+    assert body["created_by"] == {"id": manager.pk, "username": "manager"}
+    listed = client_for(manager).get(f"/api/v1/projects/{project.pk}/releases/").json()
+    assert [r["id"] for r in listed["results"]] == [release.pk]
+
+
+@pytest.mark.worker
+def test_a_real_worker_builds_the_release_created_through_the_api(
+        transactional_db, base, manager, annotator, client_for, celery_worker):  # noqa: F811
+    project = ProjectFactory(organization=base)
+    for _ in range(3):
+        accept(TaskFactory(project=project), result={"sentiment": "pos"}, annotators=[annotator])
+    response = client_for(manager).post(f"/api/v1/projects/{project.pk}/releases/", {}, format="json")
+    assert response.status_code == 202
+    job_id = response.json()["job"]["id"]
+    state = wait_for(lambda: Job.objects.filter(pk=job_id, state__in=Job.FINISHED).values_list("state", flat=True)
+                     .first(), timeout=60, what="the worker to build the release")
+    assert state == "succeeded"
+    release = Release.objects.get(pk=response.json()["release"]["id"])
+    assert release.state == "ready" and release.record_count == 3
+    assert Job.objects.get(pk=job_id).progress_done == 3
