@@ -25,3 +25,9 @@ class ReviewConfig(AppConfig):
         from review.demo_certs import demo_certifications
 
         demo_loaded.connect(demo_certifications, dispatch_uid="review.demo_certifications")
+
+        # The review side of the demo: seeded annotations, review items, accepted tasks.
+        from annotation.signals import demo_loaded
+        from review.demo_seed import demo_seed
+
+        demo_loaded.connect(demo_seed, dispatch_uid="review.demo_seed")
