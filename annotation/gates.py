@@ -39,3 +39,17 @@ def register_policy_validator(name: str, validator: PolicyValidator) -> None:
 def policy_validators_check(review_policy) -> None:
     for validator in _policy_validators.values():
         validator(review_policy)
+
+
+# Pre-label settings validators: ``Project.prelabel`` is the prelabel app's dict; same contract as
+# the review policy validators (raise ValidationError naming the key, e.g. "prelabel.retrain_every").
+_prelabel_validators: dict[str, PolicyValidator] = {}
+
+
+def register_prelabel_validator(name: str, validator: PolicyValidator) -> None:
+    _prelabel_validators[name] = validator
+
+
+def prelabel_validators_check(prelabel) -> None:
+    for validator in _prelabel_validators.values():
+        validator(prelabel)

@@ -11,3 +11,6 @@ tasks_imported = Signal()
 # demo loader's transaction so the apps above can add their part of the demo (certifications,
 # exams, seeded annotations, releases). Receivers must be safe to run twice, like the loader.
 demo_loaded = Signal()
+# kwargs: task (it became accepted: by the consistency check or a review decision); sent once the
+# accepting transaction committed. The prelabel app counts these for its retrain trigger.
+task_accepted = Signal()

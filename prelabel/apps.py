@@ -7,6 +7,12 @@ class PrelabelConfig(AppConfig):
     def ready(self) -> None:
         from celery.signals import worker_process_init
 
+        from annotation.gates import register_prelabel_validator
+        from annotation.signals import task_accepted
+        from prelabel.receivers import on_task_accepted
+        from prelabel.services.flywheel import prelabel_settings_validate
         from prelabel.worker import limit_torch_threads
 
         worker_process_init.connect(limit_torch_threads, dispatch_uid="prelabel.limit_torch_threads")
+        task_accepted.connect(on_task_accepted, dispatch_uid="prelabel.flywheel")
+        register_prelabel_validator("prelabel", prelabel_settings_validate)

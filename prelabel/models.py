@@ -21,6 +21,8 @@ class ModelVersion(models.Model):
     spec = models.JSONField(default=dict)  # label name -> BackendSpec.to_dict()
     head = models.BinaryField(null=True, blank=True)  # LinearHead.to_bytes() (safetensors), never pickle
     metrics = models.JSONField(default=dict, blank=True)  # held-out accuracy, baseline, train/eval sizes
+    # Where the worker runs it: "" picks CUDA when the worker has it, else "cpu", "cuda", "cuda:N".
+    device = models.CharField(max_length=16, blank=True, default="")
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,7 +12,7 @@ from django.db import InterfaceError, OperationalError
 
 from annotation.services.jobs import job_fail, job_finish, job_start
 from prelabel.engine import EngineError
-from prelabel.services import PrelabelError, model_retrain, prelabel_job_run
+from prelabel.services import PrelabelError, model_retrain, prelabel_job_run, task_prelabel_run
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +47,13 @@ def prelabel_run(job_id: int) -> None:
 def retrain_run(job_id: int) -> None:
     """Fit a head on submitted labels; register it when better and queue a pre-label job."""
     _run(job_id, "retrain", model_retrain)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, max_retries=1,
+             name="prelabel.tasks.prelabel_one")
+def prelabel_one(task_id: int, version: str) -> None:
+    """The single-task fast path: one task, one version; sent with a short expiry by the API."""
+    try:
+        task_prelabel_run(task_id=task_id, version=version)
+    except (PrelabelError, EngineError) as exc:  # no job row to fail: the workspace just gets no suggestion
+        log.warning("fast path for task %s (version %s) failed: %s", task_id, version, exc)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from annotation.gates import policy_validators_check
+from annotation.gates import policy_validators_check, prelabel_validators_check
 from annotation.models import Organization, Project, Task
 from annotation.schema import SchemaError, parse_schema
 from annotation.services.audit import audit_record
@@ -24,6 +24,8 @@ def project_create(*, organization: Organization, actor, name: str, schema: dict
     _check_schema(schema)
     if "review_policy" in fields:
         policy_validators_check(fields["review_policy"])
+    if "prelabel" in fields:
+        prelabel_validators_check(fields["prelabel"])
     unknown = set(fields) - EDITABLE
     assert not unknown, f"unknown project fields {unknown}"
     with transaction.atomic():
@@ -39,6 +41,8 @@ def project_update(*, project: Project, actor, **fields) -> Project:
     assert not unknown, f"unknown project fields {unknown}"
     if "review_policy" in fields:
         policy_validators_check(fields["review_policy"])
+    if "prelabel" in fields:
+        prelabel_validators_check(fields["prelabel"])
     if "schema" in fields:
         _check_schema(fields["schema"])
         # Changing the labels under existing annotations would orphan them; adding labels is fine.

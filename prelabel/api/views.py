@@ -1,4 +1,4 @@
-"""Pre-label routes: start a pre-label job, list the model versions, start a retrain job.
+"""Pre-label routes: start a pre-label job, list and register model versions, start a retrain job.
 
 Views only translate HTTP: fetch the project through the caller's role, call one service, answer.
 A broker that is down is a 503; nothing runs inside the request.
@@ -16,9 +16,15 @@ from annotation.api.serializers import JobOut
 from annotation.errors import ServiceUnavailable
 from annotation.models.organizations import MANAGING_ROLES
 from annotation.services.jobs import BrokerUnavailable
-from prelabel.api.serializers import ModelVersionOut, RetrainIn
+from prelabel.api.serializers import ModelVersionIn, ModelVersionOut, RetrainIn
 from prelabel.engine import EngineError
-from prelabel.services import PrelabelError, model_version_stats, prelabel_start, retrain_start
+from prelabel.services import (
+    PrelabelError,
+    custom_model_register,
+    model_version_stats,
+    prelabel_start,
+    retrain_start,
+)
 
 
 def _accepted(job) -> Response:
@@ -44,6 +50,18 @@ class ModelVersionListView(APIView):
     def get(self, request, project_id: int) -> Response:
         project = project_for_user(request.user, project_id)
         return Response(ModelVersionOut(model_version_stats(project), many=True).data)
+
+    @extend_schema(request=ModelVersionIn, responses={201: ModelVersionOut})
+    def post(self, request, project_id: int) -> Response:
+        project = project_for_user(request.user, project_id, roles=MANAGING_ROLES)
+        data = ModelVersionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            model = custom_model_register(project=project, actor=request.user, **data.validated_data)
+        except (PrelabelError, EngineError) as exc:
+            raise ValidationError({"version": [str(exc)]}) from exc
+        stats = next(row for row in model_version_stats(project) if row["id"] == model.pk)
+        return Response(ModelVersionOut(stats).data, status=status.HTTP_201_CREATED)
 
 
 class RetrainStartView(APIView):

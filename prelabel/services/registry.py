@@ -42,7 +42,7 @@ def model_version_active(project: Project) -> ModelVersion:
 
 
 def model_version_register(*, project: Project, actor, version: str, kind: str, spec: dict[str, dict],
-                           head: bytes | None = None, metrics: dict | None = None) -> ModelVersion:
+                           head: bytes | None = None, metrics: dict | None = None, device: str = "") -> ModelVersion:
     """Add a version and make it the active one."""
     for name, raw in spec.items():
         BackendSpec.from_dict(raw)  # raises EngineError on a bad spec
@@ -51,7 +51,7 @@ def model_version_register(*, project: Project, actor, version: str, kind: str, 
     with transaction.atomic():
         ModelVersion.objects.select_for_update().filter(project=project, is_active=True).update(is_active=False)
         model = ModelVersion.objects.create(project=project, version=version, kind=kind, spec=spec, head=head,
-                                            metrics=metrics or {}, is_active=True)
+                                            metrics=metrics or {}, device=device, is_active=True)
         audit_record(organization_id=project.organization_id, actor=actor, action="model_version.register",
                      obj=model, data={"version": version, "kind": kind, "metrics": metrics or {}})
     return model
@@ -71,7 +71,7 @@ def prelabeler_for(model: ModelVersion, schema: Schema, raw_schema: dict) -> Pre
             if model.head is None:
                 raise EngineError(f"version {model.version} has an embedding_head label but no head")
             heads[model.head_label] = LinearHead.from_bytes(bytes(model.head))
-        loaded = Prelabeler.from_specs(schema, specs, heads=heads)
+        loaded = Prelabeler.from_specs(schema, specs, heads=heads, device=model.device or None)
         _LOADED.clear()  # keep one model set per process; a worker serves one version at a time
         _LOADED[key] = loaded
     return loaded

@@ -7,7 +7,7 @@ from typing import Any
 from celery import current_app
 from django.db import transaction
 
-from annotation.models import Annotation, Job, Project
+from annotation.models import Annotation, Job, Project, Task, TaskStatus
 from annotation.services.jobs import BrokerUnavailable, job_create, job_enqueue
 from prelabel.engine import BUILTIN_SOURCE, BackendSpec, EngineError, accuracy, get_encoder, train_head
 from prelabel.engine.factory import CLASSIFY
@@ -42,13 +42,16 @@ def _retrain_label(project: Project, model: ModelVersion, requested: str | None)
     raise PrelabelError("This project has no choice or multi-choice label the built-in model can learn.")
 
 
-def retrain_start(*, project: Project, actor, label: str | None = None) -> Job:
-    """A queued retrain job (sent once committed); BrokerUnavailable when the queue is down."""
+def retrain_start(*, project: Project, actor, label: str | None = None, trigger: str = "manual") -> Job:
+    """A queued retrain job (sent once committed); BrokerUnavailable when the queue is down. The job
+    records how many tasks were accepted when it started: the flywheel counts from there."""
     model = model_version_active(project)
     name = _retrain_label(project, model, label)
+    accepted = Task.objects.filter(project=project, status=TaskStatus.ACCEPTED).count()
     with transaction.atomic():
         job = job_create(organization_id=project.organization_id, project_id=project.pk, kind="retrain",
-                         created_by=actor, params={"label": name, "base_version": model.version})
+                         created_by=actor, params={"label": name, "base_version": model.version,
+                                                   "accepted": accepted, "trigger": trigger})
         job_enqueue(job, lambda: current_app.send_task(RETRAIN_TASK, args=[job.pk]))
     return job
 

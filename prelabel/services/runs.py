@@ -72,8 +72,17 @@ def prelabel_chunk(*, job_id: int, task_ids: list[int]) -> dict[str, int]:
     """Predict the tasks of one chunk that lack a prediction of the job's version; store the valid,
     non-empty results and the tasks' uncertainty; advance the job by the chunk's size."""
     job = Job.objects.select_related("project").get(pk=job_id)
-    project = job.project
-    model = _version_of(job)
+    counts = predictions_store(project=job.project, model=_version_of(job), task_ids=task_ids,
+                               log_prefix=f"prelabel job {job_id}")
+    job_progress(job_id=job_id, add=len(task_ids))
+    return counts
+
+
+def predictions_store(*, project: Project, model: ModelVersion, task_ids: list[int],
+                      log_prefix: str = "prelabel") -> dict[str, int]:
+    """The shared core of a chunk and of the single-task fast path: predict the given tasks that
+    lack a prediction of ``model``, bulk-write the valid, non-empty results (a conflict with a row
+    another run wrote meanwhile is skipped) and the tasks' uncertainty."""
     schema = project.parsed_schema
     have = set(Prediction.objects.filter(task_id__in=task_ids, model_version=model.version)
                .values_list("task_id", flat=True))
@@ -95,11 +104,10 @@ def prelabel_chunk(*, job_id: int, task_ids: list[int]) -> dict[str, int]:
                             require_complete=False)
         except SchemaError as exc:
             invalid += 1
-            log.warning("prelabel job %s: dropped an invalid result for task %s: %s", job_id, task.pk, exc)
+            log.warning("%s: dropped an invalid result for task %s: %s", log_prefix, task.pk, exc)
             continue
         rows.append(Prediction(task=task, model_version=model.version, result=result, score=predicted.score))
     with transaction.atomic():
         created = Prediction.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         Task.objects.bulk_update(scored, ["uncertainty"], batch_size=500)
-    job_progress(job_id=job_id, add=len(task_ids))
     return {"created": len(created), "skipped": len(have), "invalid": invalid}

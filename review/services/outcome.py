@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from annotation.models import Annotation, Task
 from annotation.schema import Schema, SchemaError, validate_result
+from annotation.signals import task_accepted
 from review.models import TaskOutcome
 
 # Consensus items carry support and confidence; a result keeps only what the schema allows.
@@ -57,6 +59,7 @@ def outcome_write(*, task: Task, result: dict, source: str, annotators: list[int
         "decided_level": decided_level, "domain": task.project.domain, "reviews": reviews or [],
         "cot_verdicts": cot_verdicts or None, "decided_at": timezone.now(),
     })
+    transaction.on_commit(lambda: task_accepted.send(sender=Task, task=task))  # the prelabel flywheel counts these
     return outcome
 
 

@@ -1,0 +1,20 @@
+"""What the prelabel app does when the core (or the review app through it) says something happened.
+
+Receivers only enqueue work. They run after the sender's transaction committed, inside its
+request or task, so a failure here is logged and never breaks the accepting request.
+"""
+from __future__ import annotations
+
+import logging
+
+from prelabel.services.flywheel import flywheel_check
+
+log = logging.getLogger(__name__)
+
+
+def on_task_accepted(sender, task, **kwargs) -> None:
+    """``annotation.signals.task_accepted``: maybe start the flywheel's retrain job."""
+    try:
+        flywheel_check(project_id=task.project_id)
+    except Exception:  # the accepted task stands whatever happens to the retrain trigger
+        log.exception("flywheel check failed for project %s", task.project_id)
