@@ -44,8 +44,12 @@ export const reviewEn = {
   'review.reason.rule': 'A rule failed',
   'review.reason.onLabel': '{reason} ({label})',
 
+  'review.item.proposed': 'Proposed result',
+  'review.item.underReview': 'Result under review',
+  'review.item.underReviewHint': 'Accept keeps this result; the step verdicts judge its reasoning; a fix starts from it. The proposed result is the earlier stage’s, else the consensus.',
+  'review.fix.fromReviewed': 'The result under review ({name})',
   'review.item.title': 'Review task {id}',
-  'review.item.meta': '{project} · stage {stage} of {count} · level {level} or higher',
+  'review.item.meta': '{project} · stage {stage} of {count} · {level} or higher',
   'review.item.leaseUntil': 'Held for you until {time}',
   'review.item.data': 'Task data',
   'review.item.image': 'Task image',
@@ -99,7 +103,6 @@ export const reviewEn = {
 
   'review.fix.title': 'Fix the result',
   'review.fix.base': 'Start from',
-  'review.fix.fromConsensus': 'The consensus',
   'review.fix.fromAnnotation': 'Annotation {n}',
   'review.fix.fromAnnotationNamed': 'Annotation {n} ({name})',
   'review.fix.submit': 'Submit the fixed result',

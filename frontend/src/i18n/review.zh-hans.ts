@@ -46,6 +46,10 @@ export const reviewZhHans: Record<keyof typeof reviewEn, string> = {
   'review.reason.rule': '有规则未通过',
   'review.reason.onLabel': '{reason}（{label}）',
 
+  'review.item.proposed': '建议结果',
+  'review.item.underReview': '待审结果',
+  'review.item.underReviewHint': '通过即保留此结果；逐步判定针对它的推理；修正也从它开始。建议结果取前一阶段的结果，否则取共识。',
+  'review.fix.fromReviewed': '待审结果（{name}）',
   'review.item.title': '审核任务 {id}',
   'review.item.meta': '{project} · 第 {stage} / {count} 阶段 · 需 {level} 或以上',
   'review.item.leaseUntil': '为您保留至 {time}',
@@ -101,7 +105,6 @@ export const reviewZhHans: Record<keyof typeof reviewEn, string> = {
 
   'review.fix.title': '修正结果',
   'review.fix.base': '起点',
-  'review.fix.fromConsensus': '共识结果',
   'review.fix.fromAnnotation': '标注 {n}',
   'review.fix.fromAnnotationNamed': '标注 {n}（{name}）',
   'review.fix.submit': '提交修正后的结果',

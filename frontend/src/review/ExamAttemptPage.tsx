@@ -37,6 +37,7 @@ function Taking({ loaded, onChange }: { loaded: Loaded; onChange: (a: Attempt) =
   const progress = examProgress(items);
   const [index, setIndex] = useState(progress.firstOpen ?? 0);
   const current = items[index];
+  const othersOpen = items.some((it, i) => i !== index && !it.answered);
   const edited = useRef<Result>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -116,7 +117,7 @@ function Taking({ loaded, onChange }: { loaded: Loaded; onChange: (a: Attempt) =
       )}
       <div className="actions" style={{ marginTop: '0.8em' }}>
         <button type="button" className="primary" onClick={() => void save()} disabled={busy || !current}>
-          {progress.complete ? t('attempt.save') : t('attempt.saveNext')}
+          {othersOpen ? t('attempt.saveNext') : t('attempt.save')}
         </button>
         <button type="button" onClick={() => void finish()} disabled={busy || !progress.complete}>
           {t('attempt.finish')}

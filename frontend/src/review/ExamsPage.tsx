@@ -66,7 +66,7 @@ function ExamCard({ exam, onError }: { exam: Exam; onError: (e: unknown) => void
           {t('exams.start', { name: exam.name })}
         </button>
       ) : (
-        <p className="muted">{t('exams.cannotStart')}</p>
+        <p className="muted">{exam.blocked_reason || t('exams.cannotStart')}</p>
       )}
     </li>
   );

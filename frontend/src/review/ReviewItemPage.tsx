@@ -13,6 +13,7 @@ import { TaskEditor } from '../workspace/TaskEditor';
 import { review, type Decision, type DecisionInput, type DecisionOutcome, type ReviewDetail } from './api';
 import { ConsistencyPanel, consensusResult, PredictionsPanel } from './ConsistencyPanel';
 import { cotDraftsFor, cotLabels, cotPayload, type CotDrafts } from './cot';
+import { UnderReview } from './UnderReview';
 import { CotReview } from './CotReview';
 import { diffResults } from './diff';
 import { editorItem } from './editorItem';
@@ -22,7 +23,8 @@ import { annotatorName, SideBySide } from './SideBySide';
 import './review.css';
 
 type Mode = 'view' | 'reject' | 'fix';
-type FixSource = 'consensus' | number;
+const LEASE_RENEW_MS = 120_000;
+type FixSource = 'proposed' | number;
 
 function TaskData({ detail, schema }: { detail: ReviewDetail; schema: Schema }) {
   const { t } = useI18n();
@@ -56,10 +58,11 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
   }, [detail]);
   const ok = schema instanceof Error ? null : schema;
   const annotations = detail?.annotations ?? [];
-  const [selected, setSelected] = useState(0);
+  // what this decision reviews: -1 the proposed result (earlier stage's or the consensus), else an annotation
+  const [selected, setSelected] = useState(-1);
   const [mode, setMode] = useState<Mode>('view');
   const [reason, setReason] = useState('');
-  const [fixSource, setFixSource] = useState<FixSource>(0);
+  const [fixSource, setFixSource] = useState<FixSource>('proposed');
   const fixResult = useRef<Result>({});
   const [cot, setCot] = useState<CotDrafts>({});
   const [busy, setBusy] = useState(false);
@@ -70,17 +73,15 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
   const registry = useMemo(() => buildReviewActions(), []);
 
   const diffs = useMemo(() => (ok && detail ? diffResults(ok, annotations.map((a) => a.result), detail.task.data) : []), [ok, detail, annotations]);
-  const consensus = consensusResult(detail?.consistency ?? null);
+  const proposed = detail?.reviewed?.result ?? consensusResult(detail?.consistency ?? null);
   const base = annotations[selected] ?? null;
+  const underReview = base ? base.result : proposed;
+  const reviewedName = base ? annotatorName(t, base, selected) : t('review.item.proposed');
 
   // verdicts belong to the reasoning under review: a new selection starts them afresh
   useEffect(() => {
-    if (ok) setCot(cotDraftsFor(ok, base?.result ?? null));
-  }, [ok, base]);
-  useEffect(() => {
-    setFixSource(consensus ? 'consensus' : 0);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [detail]);
+    if (ok) setCot(cotDraftsFor(ok, underReview ?? null));
+  }, [ok, underReview]);
   useEffect(() => {
     if (mode === 'reject') reasonRef.current?.focus();
   }, [mode]);
@@ -89,16 +90,16 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
     if (!detail || !ok || busy) return;
     setProblem(null);
     const input: DecisionInput = { item: detail.item.id, decision };
-    const hasCot = cotLabels(ok).length > 0;
-    const verdicts = hasCot ? cotPayload(cot) : null;
+    const hasCot = Object.keys(cot).length > 0;
+    const verdicts = hasCot ? cotPayload(cot, { rewrites: decision === 'accept' }) : null;
     if (verdicts && 'cot' in verdicts) input.cot = verdicts.cot;
-    if (decision === 'accept') {
-      if (verdicts && 'missing' in verdicts) {
-        setProblem(t('review.cot.missing', { labels: verdicts.missing.join(', ') }));
-        return;
-      }
-      if (base) input.base_annotation = base.id;
-    } else if (decision === 'reject') {
+    if (base) input.base_annotation = base.id;
+    // accept and fix need every verdict; a rejection may go without
+    if (decision !== 'reject' && verdicts && 'missing' in verdicts) {
+      setProblem(t('review.cot.missing', { labels: verdicts.missing.join(', ') }));
+      return;
+    }
+    if (decision === 'reject') {
       if (reason.trim() === '') {
         setProblem(t('review.reject.needReason'));
         return;
@@ -106,8 +107,6 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
       input.reason = reason.trim();
     } else {
       input.result = serializeResult(ok, fixResult.current);
-      const from = typeof fixSource === 'number' ? annotations[fixSource] : undefined;
-      if (from) input.base_annotation = from.id;
     }
     setBusy(true);
     setError(null);
@@ -124,13 +123,8 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
   const reviewNext = async () => {
     setError(null);
     try {
-      const next = await review.next();
-      if (next) {
-        setOutcome(null);
-        setSelected(0);
-        setReason('');
-        navigate(`/review/items/${next.item.id}`);
-      } else navigate('/review');
+      const next = detail ? await review.next(detail.item.project.id) : undefined;
+      navigate(next ? `/review/items/${next.item.id}` : '/review');
     } catch (e) {
       setError(e);
     }
@@ -138,11 +132,12 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
 
   const ctx: ReviewContext = {
     canDecide: !!ok && !!detail && !busy && mode === 'view' && outcome === null,
-    annotationCount: mode === 'view' ? annotations.length : 0,
+    annotationCount: mode === 'view' && annotations.length > 0 ? annotations.length + 1 : 0,
     accept: () => void decide('accept'),
     reject: () => setMode('reject'),
     fix: () => setMode('fix'),
-    move: (d) => setSelected((i) => (i + d + annotations.length) % annotations.length),
+    // cycle through the proposed result (-1) and each annotation
+    move: (d) => setSelected((i) => ((i + 1 + d + annotations.length + 1) % (annotations.length + 1)) - 1),
   };
   const ctxRef = useRef(ctx);
   ctxRef.current = ctx;
@@ -159,17 +154,31 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [registry]);
 
+  // keep the item held while the reviewer works on it (the queue's lease lapses otherwise)
+  const [leaseUntil, setLeaseUntil] = useState<string | null>(null);
+  const leased = detail?.lease_expires_at != null && outcome === null;
+  useEffect(() => {
+    if (!leased) return;
+    const timer = window.setInterval(() => {
+      review.renew(itemId).then(
+        (r) => setLeaseUntil(r.lease_expires_at),
+        (e: unknown) => setError(e),
+      );
+    }, LEASE_RENEW_MS);
+    return () => window.clearInterval(timer);
+  }, [leased, itemId]);
+
   if (loaded.loading && !detail) return <p>{t('common.loading')}</p>;
   if (!detail) return <ErrorBox error={loaded.error} />;
   const item = detail.item;
-  const fixStart: Result | null = fixSource === 'consensus' ? consensus : (annotations[fixSource]?.result ?? null);
+  const fixStart: Result | null = fixSource === 'proposed' ? (underReview ?? null) : (annotations[fixSource]?.result ?? null);
 
   return (
     <div className="review-item">
       <h1>{t('review.item.title', { id: detail.task.id })}</h1>
       <p className="muted">
-        {t('review.item.meta', { project: item.project.name, stage: item.stage, count: item.stage_count, level: levelText(t, item.min_level) })}
-        {detail.lease_expires_at && <> · {t('review.item.leaseUntil', { time: formatTime(detail.lease_expires_at, lang) })}</>}
+        {t('review.item.meta', { project: item.project.name, stage: item.stage + 1, count: item.stage_count, level: levelText(t, item.min_level) })}
+        {detail.lease_expires_at && <> · {t('review.item.leaseUntil', { time: formatTime(leaseUntil ?? detail.lease_expires_at, lang) })}</>}
       </p>
       {item.reasons.length > 0 && <p>{item.reasons.map((r) => reasonText(t, r)).join('; ')}</p>}
       {schema instanceof Error && (
@@ -240,8 +249,8 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
           <h2>{t('review.fix.title')}</h2>
           <label className="row">
             {t('review.fix.base')}
-            <select value={String(fixSource)} onChange={(e) => setFixSource(e.target.value === 'consensus' ? 'consensus' : Number(e.target.value))}>
-              {consensus && <option value="consensus">{t('review.fix.fromConsensus')}</option>}
+            <select value={String(fixSource)} onChange={(e) => setFixSource(e.target.value === 'proposed' ? 'proposed' : Number(e.target.value))}>
+              <option value="proposed">{t('review.fix.fromReviewed', { name: reviewedName })}</option>
               {annotations.map((a, i) => (
                 <option key={a.id} value={i}>
                   {a.annotator ? t('review.fix.fromAnnotationNamed', { n: i + 1, name: a.annotator.username }) : t('review.fix.fromAnnotation', { n: i + 1 })}
@@ -274,14 +283,15 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
         <div className="review-grid">
           <div>
             <TaskData detail={detail} schema={ok} />
+            <UnderReview schema={ok} detail={detail} selected={selected} onSelect={setSelected} proposed={proposed} />
             <section className="panel" aria-label={t('review.item.results')}>
               <h2>{t('review.item.results')}</h2>
               <SideBySide schema={ok} annotations={annotations} diffs={diffs} selected={selected} onSelect={setSelected} />
             </section>
             {cotLabels(ok).map((def) => {
               const draft = cot[def.name];
-              if (!draft || !base) return null;
-              return <CotReview key={`${base.id}:${def.name}`} label={def.name} who={annotatorName(t, base, selected)} value={base.result[def.name]} draft={draft} onChange={(d) => setCot((c) => ({ ...c, [def.name]: d }))} />;
+              if (!draft || !underReview) return null;
+              return <CotReview key={`${selected}:${def.name}`} label={def.name} who={reviewedName} value={underReview[def.name]} draft={draft} onChange={(d) => setCot((c) => ({ ...c, [def.name]: d }))} />;
             })}
           </div>
           <div>
@@ -294,7 +304,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
                   {detail.decisions.map((d, i) => (
                     <li key={i}>
                       {t('review.item.decisionLine', {
-                        stage: d.stage,
+                        stage: d.stage + 1,
                         decision: decisionText(t, d.decision),
                         who: d.username ?? (typeof d.reviewer === 'object' && d.reviewer ? d.reviewer.username : t('review.item.someone')),
                         level: d.level ?? '—',

@@ -24,7 +24,9 @@ export function ReviewQueuePage({ projectId }: { projectId?: number }) {
     setError(null);
     setNotice(null);
     try {
-      const next = await review.next(projectId);
+      // the server leases per project: the filtered one, else the project of the oldest waiting item
+      const project = projectId ?? items[0]?.project.id;
+      const next = project === undefined ? undefined : await review.next(project);
       if (next) navigate(`/review/items/${next.item.id}`);
       else {
         setNotice(t('review.queue.nothingNext'));
@@ -89,7 +91,7 @@ export function ReviewQueuePage({ projectId }: { projectId?: number }) {
                 <td>
                   {i.project.name} <span className="muted">· {i.project.domain}</span>
                 </td>
-                <td>{t('review.queue.stageOf', { stage: i.stage, count: i.stage_count })}</td>
+                <td>{t('review.queue.stageOf', { stage: i.stage + 1, count: i.stage_count })}</td>
                 <td>{levelText(t, i.min_level)}</td>
                 <td>{i.reasons.map((r) => reasonText(t, r)).join('; ')}</td>
                 <td>{formatTime(i.created_at, lang)}</td>

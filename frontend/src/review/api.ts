@@ -91,6 +91,8 @@ export interface Exam {
   my_attempts: AttemptSummary[];
   can_start: boolean;
   next_attempt_at: string | null;
+  /** why can_start is false, in the caller's language */
+  blocked_reason?: string | null;
 }
 
 export type AttemptStatus = 'in_progress' | 'passed' | 'failed';
@@ -116,6 +118,8 @@ export interface AttemptItem {
 export interface Attempt {
   id: number;
   exam: number;
+  exam_name?: string;
+  pass_threshold?: number;
   status: AttemptStatus;
   score: number | null;
   started_at: string;
@@ -149,6 +153,8 @@ export interface QueueItem {
   id: number;
   task: number;
   project: { id: number; name: string; domain: string };
+  round?: number;
+  /** 0-based index of the stage */
   stage: number;
   stage_count: number;
   min_level: number;
@@ -199,6 +205,8 @@ export interface ReviewDetail {
   consistency: Consistency | null;
   predictions: ReviewPrediction[];
   decisions: PastDecision[];
+  /** what accept accepts and CoT verdicts refer to when no annotation is chosen */
+  reviewed?: { result: Result; base_annotation: number | null };
   lease_expires_at: string | null;
 }
 
@@ -237,6 +245,7 @@ export const review = {
   queue: (project?: number) => api.get<Page<QueueItem> | QueueItem[]>(`${V1}/review/queue/${query({ project })}`),
   next: (project?: number) => api.post<ReviewDetail | undefined>(`${V1}/review/queue/next/${query({ project })}`),
   item: (id: number) => api.get<ReviewDetail>(`${V1}/review/items/${id}/`),
+  renew: (id: number) => api.post<{ lease_expires_at: string }>(`${V1}/review/items/${id}/lease/`),
   decide: (d: DecisionInput) => api.post<DecisionOutcome>(`${V1}/reviews/`, d),
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../core/schema';
-import { cotComplete, cotCounts, cotDraftFor, cotDraftsFor, cotHasErrors, cotPayload, setAnswer, setStep } from './cot';
+import { cotComplete, cotCounts, cotDraftFor, cotDraftsFor, cotHasErrors, cotHasRewrites, cotPayload, setAnswer, setStep } from './cot';
 
 const value = { steps: ['x = 2', 'y = x + 1 = 4'], answer: '4' };
 
@@ -53,5 +53,23 @@ describe('chain-of-thought verdicts', () => {
   it('treats a malformed value as a chain with no steps', () => {
     expect(cotDraftFor('not a chain').steps).toEqual([]);
     expect(cotDraftFor(null).answer.verdict).toBeNull();
+  });
+});
+
+describe('which labels need verdicts', () => {
+  const schema = parseSchema({ labels: { reasoning: { type: 'chain_of_thought', on: 'q' }, proof: { type: 'chain_of_thought', on: 'q' }, topic: { type: 'choice', options: ['a'] } } });
+
+  it('asks only for the CoT labels the result under review holds', () => {
+    expect(Object.keys(cotDraftsFor(schema, { reasoning: value, topic: 'a' }))).toEqual(['reasoning']);
+    expect(cotDraftsFor(schema, null)).toEqual({});
+  });
+
+  it('drops rewrites from a fix, which carries its own corrected result', () => {
+    let d = cotDraftFor(value);
+    d = setStep(setStep(d, 0, { verdict: 'correct' }), 1, { verdict: 'incorrect', rewrite: 'y = 3' });
+    d = setAnswer(d, { verdict: 'incorrect' });
+    expect(cotHasRewrites(d)).toBe(true);
+    const out = cotPayload({ reasoning: d }, { rewrites: false });
+    expect('cot' in out && out.cot.reasoning?.steps[1]).toEqual({ verdict: 'incorrect' });
   });
 });

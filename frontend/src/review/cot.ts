@@ -41,10 +41,16 @@ export function cotLabels(schema: Schema): Extract<LabelDef, { type: 'chain_of_t
   return schema.labels.filter((d): d is Extract<LabelDef, { type: 'chain_of_thought' }> => d.type === 'chain_of_thought');
 }
 
-/** Fresh drafts for every CoT label of the schema, from the result under review. */
+/**
+ * Fresh drafts for the CoT labels the result under review holds (the server
+ * wants verdicts for exactly those, one per step of that result).
+ */
 export function cotDraftsFor(schema: Schema, result: Record<string, unknown> | null): CotDrafts {
   const out: CotDrafts = {};
-  for (const def of cotLabels(schema)) out[def.name] = cotDraftFor(result?.[def.name]);
+  for (const def of cotLabels(schema)) {
+    const v = result?.[def.name];
+    if (v !== null && v !== undefined) out[def.name] = cotDraftFor(v);
+  }
   return out;
 }
 
@@ -68,6 +74,11 @@ export function cotCounts(d: CotDraft): Record<Verdict | 'pending', number> {
   return counts;
 }
 
+/** Some step carries a rewrite: the server turns an accept into a fix with the rewritten steps. */
+export function cotHasRewrites(d: CotDraft): boolean {
+  return d.steps.some((s) => s.rewrite.trim() !== '');
+}
+
 /** A wrong step or a wrong answer: accepting as is would be inconsistent. */
 export function cotHasErrors(d: CotDraft): boolean {
   return d.answer.verdict === 'incorrect' || d.steps.some((s) => s.verdict === 'incorrect');
@@ -80,9 +91,10 @@ function trimmed(s: string): string | undefined {
 
 /**
  * The decision's `cot` payload, or the names of the labels still missing a
- * verdict. Empty comments and rewrites are left out.
+ * verdict. Empty comments and rewrites are left out; `rewrites: false` leaves
+ * out every rewrite (a fix carries its own corrected result instead).
  */
-export function cotPayload(drafts: CotDrafts): { cot: Record<string, CotLabelVerdict> } | { missing: string[] } {
+export function cotPayload(drafts: CotDrafts, opts: { rewrites?: boolean } = {}): { cot: Record<string, CotLabelVerdict> } | { missing: string[] } {
   const missing = Object.entries(drafts)
     .filter(([, d]) => !cotComplete(d))
     .map(([name]) => name);
@@ -93,7 +105,7 @@ export function cotPayload(drafts: CotDrafts): { cot: Record<string, CotLabelVer
       steps: d.steps.map((s) => {
         const step: CotStepVerdict = { verdict: s.verdict ?? 'neutral' };
         const comment = trimmed(s.comment);
-        const rewrite = trimmed(s.rewrite);
+        const rewrite = opts.rewrites === false ? undefined : trimmed(s.rewrite);
         if (comment) step.comment = comment;
         if (rewrite) step.rewrite = rewrite;
         return step;

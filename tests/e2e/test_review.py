@@ -1,0 +1,164 @@
+"""Expert review and qualification in the browser.
+
+Two annotators disagree on an overlap-2 choice task; a real worker runs the consistency check and
+routes the task to an expert stage; a senior reviewer does not see it; the expert fixes it in the
+review workspace; the task is accepted and the release export carries the expert's result and
+level. Separately, an annotator takes an exam in the browser, passes and sees the new level.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotation.models import Role, Task, TaskStatus
+from release.models import Release
+from review.models import Certification, ReviewItem, TaskOutcome
+from review.services.certification import certification_grant
+from review.services.exams import exam_create
+from tests.e2e.conftest import login, shot
+from tests.factories import TEXT_SCHEMA, MembershipFactory, ProjectFactory, TaskFactory, UserFactory
+from tests.worker import celery_worker, wait_for  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+DOMAIN = "medicine"
+TEXT = "患者自述头痛三天，服药后缓解。"
+
+
+def person(base, username: str, role: str, *, level: int | None = None, by=None):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organization=base, role=role)
+    if level is not None:
+        certification_grant(organization=base, user=user, domain=DOMAIN, level=level, granted_by=by,
+                            reason="e2e set-up")
+    return user
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Username").wait_for()
+
+
+def submit(client, project, task, sentiment: str) -> None:
+    claimed = client.post(f"/api/v1/projects/{project.pk}/next-task/")
+    assert claimed.status_code == 200 and claimed.json()["task"]["id"] == task.pk, claimed.content
+    sent = client.post(f"/api/v1/tasks/{task.pk}/annotations/",
+                       {"result": {"sentiment": sentiment}, "status": "submitted", "lead_time": 12.0}, format="json")
+    assert sent.status_code == 201, sent.content
+
+
+def export_records(client, release_id: int) -> list[dict]:
+    response = client.get(f"/api/v1/releases/{release_id}/export/?format=jsonl")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return [json.loads(line) for line in body.decode().splitlines() if line.strip()]
+
+
+def test_an_expert_fixes_a_conflict_and_the_release_carries_the_expert_result_and_level(
+        page, live_server, base, owner, annotator, annotator2, client_for, celery_worker):  # noqa: F811
+    project = ProjectFactory(organization=base, name="Clinical notes", domain=DOMAIN, schema=TEXT_SCHEMA, overlap=2,
+                             review_policy={"route": ["conflicts"], "stages": [{"min_level": 4}], "blind": True})
+    task = TaskFactory(project=project, data={"text": TEXT})
+    expert = person(base, "expert", Role.REVIEWER, level=4, by=owner)
+    person(base, "senior", Role.REVIEWER, level=3, by=owner)
+
+    # The annotators disagree; the worker checks the task and routes it to the expert stage.
+    submit(client_for(annotator), project, task, "pos")
+    submit(client_for(annotator2), project, task, "neg")
+    item = wait_for(lambda: ReviewItem.objects.filter(task=task).first(), timeout=90,
+                    what="the worker to route the task to review")
+    assert item.min_level == 4
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.IN_REVIEW
+
+    # A senior (level 3) reviewer does not see the expert stage.
+    login(page, live_server, "senior")
+    page.get_by_role("link", name="Review queue").click()
+    page.get_by_text("Nothing is waiting for your level.").wait_for()
+    shot(page, "review-senior-empty-queue")
+    logout(page)
+
+    # The expert takes it, sees the difference and fixes the result in the workspace editor.
+    login(page, live_server, "expert")
+    page.get_by_role("link", name="Review queue").click()
+    queue = page.get_by_role("table", name="Review queue")
+    queue.get_by_role("cell", name="Clinical notes · medicine").wait_for()
+    assert "Level 4 · Expert" in queue.inner_text()
+    page.get_by_role("button", name="Start reviewing").click()
+    page.get_by_role("heading", name=f"Review task {task.pk}").wait_for()
+    page.get_by_text(TEXT).first.wait_for()
+    results = page.get_by_role("region", name="Annotations side by side")
+    assert results.locator('[data-label="sentiment"][data-differs="true"]').count() == 2
+    assert results.get_by_text("annotator", exact=True).count() == 0  # blind: no names
+    assert page.get_by_role("region", name="Annotator 1").locator(".diff-only").inner_text().startswith("pos")
+    shot(page, "review-expert-differences")
+
+    page.keyboard.press("f")  # the F shortcut opens the fix
+    fix = page.get_by_role("region", name="Fix the result")
+    fix.get_by_label("Start from").select_option(label="Annotation 1")
+    sentiment = fix.get_by_role("group", name="sentiment")
+    assert sentiment.get_by_role("button", name="pos").get_attribute("aria-pressed") == "true"
+    sentiment.get_by_role("button", name="neu").click()
+    assert sentiment.get_by_role("button", name="neu").get_attribute("aria-pressed") == "true"
+    fix.get_by_role("button", name="Submit the fixed result").click()
+    page.get_by_text("Decision saved: fixed. The task is now Accepted.").wait_for()
+    shot(page, "review-expert-fixed")
+
+    outcome = TaskOutcome.objects.get(task=task)
+    assert outcome.result["sentiment"] == "neu"
+    assert outcome.source == "fix"
+    assert (outcome.decided_by_id, outcome.decided_level, outcome.domain) == (expert.pk, 4, DOMAIN)
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.ACCEPTED
+
+    # The release, built by the worker, exports the expert's result and level.
+    manager_client = client_for(owner)
+    created = manager_client.post(f"/api/v1/projects/{project.pk}/releases/", {"name": "v1"}, format="json")
+    assert created.status_code == 202, created.content
+    release_id = created.json()["release"]["id"]
+    wait_for(lambda: Release.objects.filter(pk=release_id).exclude(state="building").exists(), timeout=90,
+             what="the worker to build the release")
+    assert Release.objects.get(pk=release_id).state == "ready"
+    record = next(r for r in export_records(manager_client, release_id) if r["id"] == task.pk)
+    assert record["result"]["sentiment"] == "neu"
+    provenance = record["provenance"]
+    assert provenance["source"] == "fix"
+    assert provenance["approved_by"] == {"username": "expert", "level": 4, "domain": DOMAIN}
+    assert [(r["username"], r["level"], r["decision"]) for r in provenance["reviews"]] == [("expert", 4, "fix")]
+    assert sorted(a["username"] for a in provenance["annotators"]) == ["annotator", "annotator2"]
+
+
+def test_an_annotator_passes_an_exam_in_the_browser_and_sees_the_new_level(page, live_server, base, manager):
+    project = ProjectFactory(organization=base, name="Clinical notes", domain=DOMAIN, schema=TEXT_SCHEMA)
+    gold = [TaskFactory(project=project, data={"text": text}, gold={"sentiment": answer})
+            for text, answer in (("服药后明显好转。", "pos"), ("症状加重，需复诊。", "neg"))]
+    exam = exam_create(project=project, name="Clinical sentiment", level_granted=2, pass_threshold=0.8,
+                       max_attempts=2, retry_after_hours=0, task_ids=[t.pk for t in gold], created_by=manager)
+    candidate = person(base, "annotator3", Role.ANNOTATOR)
+
+    login(page, live_server, "annotator3")
+    nav = page.get_by_role("navigation", name="Main navigation")
+    assert nav.get_by_role("link", name="Review queue").count() == 0  # annotators review nothing
+    nav.get_by_role("link", name="Exams").click()
+    page.get_by_role("button", name="Start Clinical sentiment").click()
+    page.get_by_text("Answered 0 of 2").first.wait_for()
+
+    for n, answer in ((1, "pos"), (2, "neg")):
+        page.get_by_text(f"Item {n}", exact=True).wait_for()
+        page.get_by_text(gold[n - 1].data["text"]).wait_for()  # the task, never its answer
+        page.get_by_role("group", name="sentiment").get_by_role("button", name=answer).click()
+        page.get_by_role("button", name="Save answer and go on" if n == 1 else "Save answer").click()
+        page.get_by_text(f"Answered {n} of 2").first.wait_for()
+    shot(page, "exam-answered")
+    page.get_by_role("button", name="Finish the exam").click()
+    page.get_by_text("Passed", exact=True).wait_for()
+    page.get_by_text("Every item was right.").wait_for()
+    page.get_by_text("New certification: Level 2 · Annotator in medicine.").wait_for()
+    shot(page, "exam-passed")
+
+    page.get_by_role("link", name="See my certifications").click()
+    row = page.get_by_role("table", name="My certifications").locator(f'tr[data-domain="{DOMAIN}"]')
+    row.wait_for()
+    assert "Level 2 · Annotator" in row.inner_text()
+    assert "Exam" in row.inner_text()
+    cert = Certification.objects.get(user=candidate, domain=DOMAIN, revoked_at__isnull=True)
+    assert (cert.level, cert.granted_via, cert.exam_attempt.exam_id) == (2, "exam", exam.pk)
