@@ -61,6 +61,11 @@ function Checked({ result }: { result: unknown }) {
   return <p className="ok">{t('quality.recompute.result', { checked: r.checked, accepted: r.accepted ?? 0, review: r.review ?? 0 })}</p>;
 }
 
+/** "75% (4)": a rate and how many it was measured over; just the dash when there was nothing. */
+function withCount(rate: string, n: number | undefined): string {
+  return n ? `${rate} (${n})` : rate;
+}
+
 function Dashboard({ q }: { q: ProjectQuality }) {
   const { t, lang } = useI18n();
   const pct = (v: number | null) => formatPercent(v, lang);
@@ -168,6 +173,8 @@ function Dashboard({ q }: { q: ProjectQuality }) {
                 <th scope="col">{t('quality.tasksChecked')}</th>
                 <th scope="col">{t('quality.agreementWithConsensus')}</th>
                 <th scope="col">{t('quality.meanLeadTime')}</th>
+                <th scope="col">{t('quality.goldAccuracy')}</th>
+                <th scope="col">{t('quality.overturnRate')}</th>
               </tr>
             </thead>
             <tbody>
@@ -178,6 +185,8 @@ function Dashboard({ q }: { q: ProjectQuality }) {
                   <td>{formatNumber(a.tasks_checked, lang)}</td>
                   <td>{pct(a.agreement_with_consensus)}</td>
                   <td>{a.mean_lead_time === null ? t('common.none') : t('release.seconds', { n: formatNumber(a.mean_lead_time, lang, 1) })}</td>
+                  <td>{withCount(pct(a.gold_accuracy ?? null), a.gold_seen)}</td>
+                  <td>{withCount(pct(a.overturn_rate ?? null), a.reviewed)}</td>
                 </tr>
               ))}
             </tbody>

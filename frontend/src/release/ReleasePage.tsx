@@ -21,6 +21,7 @@ export function ReleasePage({ releaseId }: { releaseId: number }) {
       <p role="status" className={release.state === 'failed' ? 'error' : release.state === 'ready' ? 'ok' : 'muted'}>
         {t(`release.stateLine.${release.state}` as MessageKey)}
       </p>
+      {release.state === 'failed' && release.error && <p className="error">{t('release.failedReason', { error: release.error })}</p>}
       <ManifestView release={release} />
       <Downloads release={release} manager={manager} />
       {release.state === 'ready' && <DiffView release={release} />}

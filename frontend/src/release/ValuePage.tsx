@@ -1,39 +1,41 @@
 // /releases/:id/value — the value statement (tokens × price per token) and the contribution ledger
 // that credits each annotator and each base with their accepted, quality-weighted share.
 import { ErrorBox } from '../app/errors';
-import { useAsync } from '../app/useAsync';
 import { useI18n } from '../i18n';
 import { releases, type ValueStatement } from './api';
 import { BarChart } from './Charts';
 import { formatMoney, formatNumber, formatPercent } from './format';
 import { ReleaseHeader } from './ReleaseHeader';
+import { JobStatus } from './JobStatus';
+import { useComputed } from './useComputed';
 import { useRelease } from './useRelease';
 
 export function ValuePage({ releaseId }: { releaseId: number }) {
   const { t } = useI18n();
   const { release, project, error } = useRelease(releaseId);
   const ready = release?.state === 'ready';
-  const value = useAsync(() => (ready ? releases.value(releaseId) : Promise.resolve(undefined)), [releaseId, ready]);
+  const value = useComputed(ready ? () => releases.value(releaseId) : null, [releaseId, ready]);
   if (!release) return error ? <ErrorBox error={error} /> : <p>{t('common.loading')}</p>;
   return (
     <section>
       <ReleaseHeader release={release} project={project} tab="value" />
       <ErrorBox error={error ?? value.error} />
       {!ready && <p className="muted">{t('release.downloads.notReady')}</p>}
-      {ready && value.loading && <p role="status">{t('release.quality.computing')}</p>}
+      {ready && !value.data && (value.loading || value.job) && <p className="muted">{t('release.quality.computing')}</p>}
+      <JobStatus job={value.job} error={value.jobError} label={t('release.quality.progress')} />
       {value.data && <Statement v={value.data} />}
     </section>
   );
 }
 
 function baseName(o: ValueStatement['bases'][number]['organization']): string {
-  if (typeof o === 'object' && o !== null) return 'name' in o ? o.name : o.username;
-  return String(o);
+  return typeof o === 'object' && o !== null ? o.name : String(o);
 }
 
 function Statement({ v }: { v: ValueStatement }) {
   const { t, lang } = useI18n();
-  const money = (x: string | number) => formatMoney(x, v.currency, lang);
+  const money = (x: string | number | null) => formatMoney(x, v.currency, lang);
+  const priced = v.price_per_token !== null && v.price_per_token !== undefined && v.price_per_token !== '';
   const shares = Object.fromEntries(v.ledger.map((r) => [r.annotator.username, r.weighted_share]));
   return (
     <>
@@ -53,13 +55,19 @@ function Statement({ v }: { v: ValueStatement }) {
               <th scope="row">{t('release.value.audioSeconds')}</th>
               <td>{t('release.seconds', { n: formatNumber(v.tokens.audio_seconds, lang, 1) })}</td>
             </tr>
+            {v.tokens.billable_units !== undefined && (
+              <tr>
+                <th scope="row">{t('release.value.billableUnits')}</th>
+                <td>{formatNumber(v.tokens.billable_units, lang)}</td>
+              </tr>
+            )}
             <tr>
               <th scope="row">{t('release.value.tokenizer')}</th>
               <td><code>{v.tokens.tokenizer || t('common.none')}</code></td>
             </tr>
             <tr>
               <th scope="row">{t('release.value.pricePerToken')}</th>
-              <td>{formatMoney(v.price_per_token, v.currency, lang, true)}</td>
+              <td>{priced ? formatMoney(v.price_per_token, v.currency, lang, true) : t('release.value.noPrice')}</td>
             </tr>
             <tr>
               <th scope="row">{t('release.value.value')}</th>
@@ -68,6 +76,14 @@ function Statement({ v }: { v: ValueStatement }) {
           </tbody>
         </table>
         <p className="muted">{t('release.value.formula')}</p>
+        {v.rules && (
+          <details>
+            <summary>{t('release.value.rules')}</summary>
+            {Object.entries(v.rules).map(([k, text]) => (
+              <p key={k} className="muted">{text}</p>
+            ))}
+          </details>
+        )}
       </section>
       <section aria-labelledby="ledger-heading">
         <h2 id="ledger-heading">{t('release.ledger.title')}</h2>
@@ -89,6 +105,7 @@ function Statement({ v }: { v: ValueStatement }) {
                 <tr>
                   <th scope="col">{t('release.ledger.annotator')}</th>
                   <th scope="col">{t('release.ledger.accepted')}</th>
+                  <th scope="col">{t('release.ledger.fixed')}</th>
                   <th scope="col">{t('release.ledger.share')}</th>
                   <th scope="col">{t('release.value.value')}</th>
                 </tr>
@@ -98,6 +115,7 @@ function Statement({ v }: { v: ValueStatement }) {
                   <tr key={r.annotator.id}>
                     <td>{r.annotator.username}</td>
                     <td>{formatNumber(r.accepted, lang)}</td>
+                    <td>{formatNumber(r.fixed ?? 0, lang)}</td>
                     <td>{formatPercent(r.weighted_share, lang)}</td>
                     <td>{money(r.value)}</td>
                   </tr>

@@ -25,8 +25,8 @@ export interface Manifest {
   label_distribution?: Record<string, Record<string, number>>;
   schema_sha256?: string;
   guideline_sha256?: string;
-  model_versions?: string[];
-  reviewers?: { username: string; level?: number | null; decisions?: number }[];
+  model_versions?: string[] | Record<string, number>;
+  reviewers?: { username: string; level?: number | null; decisions?: number | Record<string, number> }[];
   agreement?: { mean?: number | null; min?: number | null } & Record<string, unknown>;
   merkle_root?: string;
   audit_head?: string | null;
@@ -48,6 +48,9 @@ export interface Release {
   audit_head: string | null;
   formats: ReleaseFormat[];
   job?: number | null;
+  filters?: ReleaseFilters;
+  error?: string;
+  finished_at?: string | null;
 }
 
 export type Source = 'auto' | 'review' | 'fix';
@@ -71,6 +74,8 @@ export interface ReleaseDiff {
   removed: string[];
   changed: string[];
   counts: Record<string, number>;
+  /** the key lists stop at the server's limit; the counts are complete */
+  truncated?: boolean;
 }
 
 /** One criterion of the quality report: a summary and whatever metrics it measured. */
@@ -89,18 +94,34 @@ export interface QualityReport {
 
 export interface LedgerRow {
   annotator: UserRef;
+  /** records credited to them as an annotator */
   accepted: number;
+  /** records credited to them as the reviewer who fixed them */
+  fixed?: number;
+  credit_units?: number;
   weighted_share: number;
-  value: string | number;
+  /** null while the project has no price per token */
+  value: string | number | null;
 }
 
 export interface ValueStatement {
-  tokens: { text_tokens: number; images: number; audio_seconds: number; tokenizer: string };
-  price_per_token: string | number;
-  value: string | number;
+  tokens: { text_tokens: number; images: number; audio_seconds: number; billable_units?: number; tokenizer: string };
+  price_per_token: string | number | null;
+  value: string | number | null;
   currency: string;
   ledger: LedgerRow[];
-  bases: { organization: UserRef | { id: number; name: string } | number | string; share: number; value: string | number }[];
+  bases: { organization: { id: number; name: string } | number | string; share: number; value: string | number | null }[];
+  rules?: Record<string, string>;
+}
+
+/** The report and value statement are computed by a job on first request: 202 with that job. */
+export interface Computing {
+  state: 'computing';
+  job: Job;
+}
+
+export function isComputing(v: unknown): v is Computing {
+  return typeof v === 'object' && v !== null && (v as { state?: unknown }).state === 'computing' && 'job' in v;
 }
 
 export interface ConfusionMatrix {
@@ -125,6 +146,12 @@ export interface AnnotatorQuality {
   agreement_with_consensus: number | null;
   tasks_checked: number;
   mean_lead_time: number | null;
+  /** mean similarity to gold answers over the gold tasks they annotated (gold_seen) */
+  gold_accuracy?: number | null;
+  gold_seen?: number;
+  /** share of review decisions on their tasks that went against them (over `reviewed`) */
+  overturn_rate?: number | null;
+  reviewed?: number;
   [key: string]: unknown;
 }
 
@@ -143,8 +170,8 @@ export const releases = {
   create: (projectId: number, input: ReleaseInput) => api.post<{ release: Release; job: Job }>(`${V1}/projects/${projectId}/releases/`, input),
   get: (id: number) => api.get<Release>(`${V1}/releases/${id}/`),
   diff: (id: number, against: number) => api.get<ReleaseDiff>(`${V1}/releases/${id}/diff/?against=${against}`),
-  quality: (id: number) => api.get<QualityReport>(`${V1}/releases/${id}/quality/`),
-  value: (id: number) => api.get<ValueStatement>(`${V1}/releases/${id}/value/`),
+  quality: (id: number) => api.get<QualityReport | Computing>(`${V1}/releases/${id}/quality/`),
+  value: (id: number) => api.get<ValueStatement | Computing>(`${V1}/releases/${id}/value/`),
 };
 
 /** A download is a plain link: the session cookie authenticates it and the server streams it. */

@@ -3,7 +3,26 @@ import type { Manifest } from './api';
 import { manifestFacts } from './manifest';
 
 describe('manifest facts', () => {
-  it('reads the documented keys', () => {
+  it('reads the manifest the snapshot writes', () => {
+    const f = manifestFacts({
+      manifest: {
+        counts: { records: 4, by_source: { auto: 3, fix: 1 }, annotators: 2 },
+        label_distribution: { sentiment: { type: 'choice', records: 4, values: { neg: 2, neu: 1, pos: 1 } }, note: { type: 'text', records: 0, values: {} } },
+        model_versions: { 'tfidf-2': 3 },
+        reviewers: [{ id: 9, username: 'expert', levels: [4], level: 4, decisions: { fix: 1, accept: 2 } }],
+        agreement: { mean: 1, min: 1, records_with_agreement: 3 },
+        schema_sha256: 'aa',
+        guideline_sha256: 'bb',
+      } as unknown as Manifest,
+    });
+    expect(f.bySource).toEqual({ auto: 3, fix: 1 });
+    expect(f.labelDistribution).toEqual([['sentiment', { neg: 2, neu: 1, pos: 1 }]]);
+    expect(f.modelVersions).toEqual(['tfidf-2']);
+    expect(f.reviewers).toEqual([{ username: 'expert', level: 4, decisions: 3 }]);
+    expect(f.agreement).toEqual({ mean: 1, min: 1 });
+  });
+
+  it('reads the keys in their simplest form too', () => {
     const f = manifestFacts({
       manifest: {
         counts: { records: 3, by_source: { auto: 2, fix: 1 } },
