@@ -5,6 +5,8 @@ else 404. A report not computed yet is started as a job: 202 ``{"state": "comput
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -25,7 +27,12 @@ from release.services.value import value_response
 REPORT_ROLES = (Role.OWNER, Role.MANAGER, Role.REVIEWER)
 
 
-def _computing(request, release: Release) -> Response:
+def _stored_or_started(request, release_id: int, field: str, render: Callable[[Release, dict], dict]) -> Response:
+    """200 with the stored JSON of ``field``, or 202 with the job that computes it."""
+    release = release_for_user(request.user, release_id, roles=REPORT_ROLES)
+    stored = getattr(release, field)
+    if stored is not None:
+        return Response(render(release, stored))
     try:
         job = release_report_start(release=release, actor=request.user,
                                    send=lambda j: release_report_run.apply_async(args=[j.pk]))
@@ -36,20 +43,17 @@ def _computing(request, release: Release) -> Response:
     return Response({"state": "computing", "job": JobOut(job).data}, status=status.HTTP_202_ACCEPTED)
 
 
+def _priced(release: Release, statement: dict) -> dict:
+    return value_response(statement, price=release.project.price_per_token, currency=settings.RELEASE_CURRENCY)
+
+
 class ReleaseQualityView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT})
     def get(self, request, release_id: int) -> Response:
-        release = release_for_user(request.user, release_id, roles=REPORT_ROLES)
-        if release.quality_report is None:
-            return _computing(request, release)
-        return Response(release.quality_report)
+        return _stored_or_started(request, release_id, "quality_report", lambda release, report: report)
 
 
 class ReleaseValueView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT})
     def get(self, request, release_id: int) -> Response:
-        release = release_for_user(request.user, release_id, roles=REPORT_ROLES)
-        if release.value_statement is None:
-            return _computing(request, release)
-        return Response(value_response(release.value_statement, price=release.project.price_per_token,
-                                       currency=settings.RELEASE_CURRENCY))
+        return _stored_or_started(request, release_id, "value_statement", _priced)

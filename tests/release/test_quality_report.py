@@ -358,6 +358,25 @@ def test_a_release_still_building_has_no_report_yet(project, manager, client_for
     assert not Job.objects.filter(kind=JOB_KIND).exists()
 
 
+def test_a_broker_outage_answers_503_fails_the_job_and_the_next_request_starts_again(
+        transactional_db, project, manager, annotator, client_for, monkeypatch):
+    accept(TaskFactory(project=project), result={"sentiment": "pos"}, annotators=[annotator])
+    release = build_release(project, manager)
+    url = reverse("release-quality", kwargs={"release_id": release.pk})
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("release.api.report.release_report_run.apply_async", refuse)
+    assert client_for(manager).get(url).status_code == 503
+    assert Job.objects.get(kind=JOB_KIND).state == Job.State.FAILED
+    monkeypatch.setattr("release.api.report.release_report_run.apply_async", lambda *a, **k: None)
+    again = client_for(manager).get(url)
+    assert again.status_code == 202 and again.json()["job"]["state"] == "queued"
+    assert Job.objects.filter(kind=JOB_KIND).count() == 2
+
+
+@pytest.mark.worker
 def test_the_report_is_computed_by_a_real_worker(transactional_db, base, manager, annotator, client_for,
                                                  celery_worker):  # noqa: F811
     project = ProjectFactory(organization=base)
