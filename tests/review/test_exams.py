@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -371,3 +373,36 @@ def test_the_demo_certifies_its_people_and_annotator3_can_pass_the_medical_exam(
     assert level("annotator3", "medicine") == 2
     assert candidate.post(reverse("next-task", kwargs={"project_id": reasoning.pk})).status_code == 200
 
+
+
+def test_the_gold_graded_against_itself_scores_one_on_every_label_type():
+    graded = grade_result(SCHEMA, GOLD, GOLD)
+    assert set(graded.labels) == set(EVERY_TYPE_SCHEMA["labels"]) and graded.score == pytest.approx(1.0)
+    assert all(score == pytest.approx(1.0) for score in graded.labels.values())
+
+
+def test_the_database_refuses_a_second_open_attempt(annotator, exam):
+    ExamAttempt.objects.create(exam_id=exam["id"], user=annotator, started_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ExamAttempt.objects.create(exam_id=exam["id"], user=annotator, started_at=timezone.now())
+
+
+def _list_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_exam_and_certification_lists_cost_the_same_queries_whatever_their_length(
+        client_for, manager, annotator, annotator2, exam_project, gold_tasks, base, exam):
+    client = client_for(annotator)
+    _start(client, exam["id"])
+    certification_grant(organization=base, user=annotator, domain="medicine", level=1, granted_by=manager)
+    exams_before = _list_queries(client, reverse("exam-list"))
+    certs_before = _list_queries(client_for(manager), reverse("certification-list"))
+    for i in range(3):
+        other = _create(client_for(manager), exam_project, gold_tasks, name=f"Exam {i}").json()
+        _start(client, other["id"])
+        certification_grant(organization=base, user=annotator2, domain=f"domain-{i}", level=2, granted_by=manager)
+    assert _list_queries(client, reverse("exam-list")) == exams_before
+    assert _list_queries(client_for(manager), reverse("certification-list")) == certs_before
