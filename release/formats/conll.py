@@ -16,15 +16,12 @@ from collections.abc import Iterator
 from annotation.schema import Schema
 from release.formats import ExportContext, Format, Records, labels_of_type, register
 from release.formats.ziputil import batched_text
+from release.services.exports import ExportRefused
 
 HEADER = "-DOCSTART- -X- -X- O\n\n"
 _CJK = (r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff\u3400-\u4dbf"
         r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f")
 TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
-
-
-class NoSpanLabel(ValueError):
-    pass
 
 
 def applies(schema: Schema) -> bool:
@@ -61,7 +58,7 @@ def span_label(ctx: ExportContext):
     for spec in labels:
         if wanted in (None, "", spec.name):
             return spec
-    raise NoSpanLabel(f"the schema has no spans label named {wanted!r}")
+    raise ExportRefused("label", f"the schema has no spans label named {wanted!r}")
 
 
 def _pieces(ctx: ExportContext, records: Records) -> Iterator[str]:
@@ -74,7 +71,7 @@ def _pieces(ctx: ExportContext, records: Records) -> Iterator[str]:
 
 
 def write(ctx: ExportContext, records: Records) -> Iterator[bytes]:
-    span_label(ctx)  # an unknown ?label= fails before the first byte goes out
+    span_label(ctx)  # an unknown ?label= is a 400 before the first byte goes out
     return batched_text(_pieces(ctx, records))
 
 

@@ -17,6 +17,7 @@ from annotation.schema import parse_schema
 from release.formats import FORMATS, ExportContext
 from release.formats.conll import bio_tags, tokenize
 from release.formats.ziputil import ZipEntry, stream_zip
+from release.services.exports import ExportRefused
 from tests.factories import COT_SCHEMA, IMAGE_SCHEMA, TEXT_SCHEMA
 
 NER_SCHEMA = {"data": {"text": "text"},
@@ -203,8 +204,9 @@ def test_conll_label_option_picks_a_span_label_and_rejects_an_unknown_one():
                                                 "b": [{"start": 4, "end": 7, "label": "Y"}]})]
     assert read_conll(export("conll", schema, records).decode()) == [[("one", "B-X"), ("two", "O")]]
     assert read_conll(export("conll", schema, records, label="b").decode()) == [[("one", "O"), ("two", "B-Y")]]
-    with pytest.raises(ValueError, match="no spans label named 'c'"):
+    with pytest.raises(ExportRefused, match="no spans label named 'c'") as refused:
         export("conll", schema, records, label="c")
+    assert refused.value.field_name == "label"
 
 
 # -- SFT / DPO ------------------------------------------------------------------------------------
@@ -334,3 +336,44 @@ def test_label_studio_export_of_an_image_project_imports_back_zipped_with_its_im
     results = imported_results(project)
     assert results["11"] == IMAGE_RECORDS[0]["result"]
     assert results["12"] == {}  # an empty list of boxes comes back as no boxes
+
+
+# -- through the export API -----------------------------------------------------------------------
+
+def test_image_formats_stream_from_a_built_release_through_the_api(base, manager, annotator, client_for,
+                                                                   settings, tmp_path):
+    from pycocotools.coco import COCO
+
+    from annotation.models import Task
+    from tests.factories import ProjectFactory
+    from tests.release.builders import accept, build_release
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    project = ProjectFactory(organization=base, schema=IMAGE_SCHEMA)
+    (tmp_path / "media/p").mkdir(parents=True)
+    Image.new("RGB", (200, 100)).save(tmp_path / "media/p/a.png")
+    task = Task.objects.create(project=project, data={"image": "a.png"}, media="p/a.png", media_width=200,
+                               media_height=100, import_key="k1")
+    accept(task, result={"objects": [{"x": 20, "y": 10, "w": 50, "h": 40, "label": "person"}]},
+           annotators=[annotator])
+    release = build_release(project, manager)
+    client = client_for(manager)
+
+    def download(**params):
+        response = client.get(f"/api/v1/releases/{release.pk}/export/", params)
+        return response, b"".join(response.streaming_content) if response.streaming else response.content
+
+    response, body = download(format="coco")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    (tmp_path / "coco.json").write_bytes(body)
+    coco = COCO(str(tmp_path / "coco.json"))
+    assert coco.loadAnns(coco.getAnnIds(imgIds=[task.pk]))[0]["bbox"] == [20, 10, 50, 40]
+
+    response, body = download(format="yolo", images="1")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert archive.read(f"labels/{task.pk}.txt").decode().split() == ["1", "0.225000", "0.300000", "0.250000",
+                                                                      "0.400000"]
+    assert Image.open(io.BytesIO(archive.read(f"images/{task.pk}.png"))).size == (200, 100)
+
+    response, body = download(format="conll")
+    assert response.status_code == 400 and "format" in response.json()
