@@ -22,10 +22,13 @@ def certify(user, base, level: int, *, domain: str = "general", by=None):
                                reason="test")
 
 
-def reviewed_task(project, annotators, results, *, lead_time: float = 10.0, **task_fields) -> tuple[Task, ReviewItem]:
-    """A task whose annotators submitted ``results``, checked by the real consistency check.
-    Returns the task and its open review item (None when the check accepted it)."""
-    task = TaskFactory(project=project, status=TaskStatus.COMPLETED, submitted_count=len(results), **task_fields)
+def reviewed_task(project, annotators, results, *, lead_time: float = 10.0, task: Task | None = None,
+                  **task_fields) -> tuple[Task, ReviewItem | None]:
+    """A task (new, or ``task``) whose annotators submitted ``results``, checked by the real
+    consistency check. Returns the task and its open review item (None when it was accepted)."""
+    if task is None:
+        task = TaskFactory(project=project, **task_fields)
+    Task.objects.filter(pk=task.pk).update(status=TaskStatus.COMPLETED, submitted_count=len(results))
     now = timezone.now()
     for user, result in zip(annotators, results):
         annotation = Annotation.objects.create(task=task, annotator=user, result=result, lead_time=lead_time,
