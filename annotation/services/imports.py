@@ -412,7 +412,8 @@ def task_import(*, job: Job, path: Path | None = None, fmt: str | None = None, b
         if not recorded:
             audit_record(organization_id=project.organization_id, actor=job.created_by, action="task.import",
                          obj=job, data={"project": project.pk, "created": report.created,
-                                        "errors": report.error_count, "format": fmt})
+                                        "errors": report.error_count, "format": fmt,
+                                        **{k: v for k, v in report.as_result().items() if k in ("pii", "annotations")}})
         if report.created:
             transaction.on_commit(lambda: tasks_imported.send(sender=Project, project=project, job=job,
                                                               count=report.created))

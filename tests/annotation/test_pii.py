@@ -170,3 +170,14 @@ def test_annotators_never_receive_masked_originals_and_managers_see_only_finding
     listed = client_for(manager).get(f"/api/v1/projects/{project.pk}/tasks/").json()["results"][0]
     assert listed["pii"] == task.pii and "data_original" not in listed
     assert "13812345678" not in json.dumps(listed)
+
+
+def test_the_import_audit_event_counts_what_was_found(make_project):
+    from annotation.models import AuditEvent
+
+    project = make_project("mask")
+    run_import(project, ROWS)
+    event = AuditEvent.objects.get(action="task.import", organization=project.organization)
+    assert event.data["pii"] == {"rows": 2, "findings": {"mobile": 1, "cn_id": 1, "email": 1}, "refused": 0,
+                                 "policy": "mask"}
+    assert "13812345678" not in json.dumps(event.data)
