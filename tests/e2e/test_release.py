@@ -101,3 +101,98 @@ def test_quality_dashboard_shows_agreement_and_reliability(page, live_server, se
     page.get_by_role("heading", name="质量：Headlines").wait_for()
     page.get_by_role("table", name="标注员可靠性").wait_for()
     shot(page, "release-quality-dashboard-zh")
+
+
+def test_manager_releases_downloads_compares_and_reads_the_report(page, live_server, seeded, celery_worker):
+    from release.models import Release, ReleaseRecord
+    from release.services.value import value_response
+
+    project, tasks = seeded
+    login(page, live_server, "manager")
+    page.get_by_role("link", name="Releases: Headlines").click()
+    page.get_by_role("heading", name="Releases: Headlines").wait_for()
+    page.get_by_text("No releases yet.").wait_for()
+
+    # A minimum agreement outside [0, 1] is refused before anything is sent.
+    page.get_by_label("Minimum agreement (0–1)").fill("80")
+    page.get_by_role("button", name="Create release").click()
+    page.get_by_role("alert").filter(has_text="between 0 and 1").wait_for()
+    assert not Release.objects.filter(project=project).exists()
+
+    page.get_by_label("Minimum agreement (0–1)").fill("")
+    page.get_by_label("Release name").fill("first cut")
+    page.get_by_role("button", name="Create release").click()
+    page.get_by_role("progressbar", name="Release progress").wait_for()
+    # The real worker builds it; the page then opens the release.
+    page.get_by_role("heading", name="Release v1 · Headlines").wait_for(timeout=90_000)
+    page.get_by_text("This release is ready. It can no longer change.").wait_for(timeout=30_000)
+    v1 = Release.objects.get(project=project, version=1)
+    assert (v1.state, v1.name, v1.record_count) == (Release.State.READY, "first cut", 4)
+    assert page.get_by_test_id("record-count").inner_text() == "4"
+    assert page.get_by_test_id("merkle-root").inner_text() == v1.merkle_root
+    page.get_by_role("img", name="Records by how they were accepted: auto 3, fix 1").wait_for()
+    page.get_by_role("img", name="Bar chart of “sentiment”:", exact=False).wait_for()
+    shot(page, "release-page")
+
+    # JSONL: the stored, hashed lines; the disputed task carries the expert's fix.
+    jsonl = download(page, "Download jsonl")
+    lines = jsonl.decode("utf-8").splitlines()
+    stored = list(ReleaseRecord.objects.filter(release=v1).order_by("seq").values_list("line", flat=True))
+    assert lines == stored
+    records = {r["data"]["text"]: r for r in map(json.loads, lines)}
+    assert set(records) == set(ANSWERS)
+    for text, (a, b) in ANSWERS.items():
+        expected = a if a == b else FIXED
+        assert records[text]["result"] == {"sentiment": expected}
+    disputed = records["=HYPERLINK(\"http://x\") a formula-looking headline"]["provenance"]
+    assert disputed["source"] == "fix"
+    assert disputed["approved_by"]["username"] == "expert" and disputed["approved_by"]["level"] == 4
+
+    # CSV: one row per record, and the formula-looking headline is disarmed.
+    rows = list(csv.DictReader(io.StringIO(download(page, "Download csv").decode("utf-8"))))
+    assert len(rows) == 4
+    by_key = {r["key"]: r for r in rows}
+    formula = next(r for r in rows if "HYPERLINK" in r["text"])
+    assert formula["text"].startswith("'=")
+    assert formula["sentiment"] == FIXED
+    assert {r["sentiment"] for r in rows} == {"pos", "neg", "neu"}
+    assert set(by_key) == {t.import_key for t in tasks.values()}
+
+    # Managers may ask for unmasked data; the page says it is audited.
+    page.get_by_label("Unmasked (personal data as imported)").check()
+    page.get_by_role("note").filter(has_text="recorded in the audit log").wait_for()
+    assert "unmasked=1" in page.get_by_role("link", name="Download jsonl unmasked").get_attribute("href")
+    page.get_by_label("Unmasked (personal data as imported)").uncheck()
+
+    # A second release that leaves out the disputed task (its agreement is 0), compared with v1.
+    page.get_by_role("link", name="← Releases of Headlines").click()
+    page.get_by_label("Minimum agreement (0–1)").fill("0.9")
+    page.get_by_role("button", name="Create release").click()
+    page.get_by_role("heading", name="Release v2 · Headlines").wait_for(timeout=90_000)
+    page.get_by_role("button", name="Compare").click()
+    page.get_by_role("status").filter(has_text="Against v1: 0 added, 1 removed, 0 changed.").wait_for()
+    page.get_by_text("Removed (1)").click()
+    page.get_by_role("region", name="Differences").get_by_text(tasks["=HYPERLINK(\"http://x\") a formula-looking headline"].import_key).wait_for()
+    assert Release.objects.get(project=project, version=2).record_count == 3
+    shot(page, "release-diff")
+
+    # The quality report of v1: computed by a job on first request, then shown by criterion.
+    page.goto(f"{live_server.url}/releases/{v1.pk}/quality")
+    page.get_by_role("heading", name="Structural integrity").wait_for()
+    page.get_by_role("paragraph").filter(has_text="4 of 4 accepted results are valid").wait_for(timeout=180_000)
+    for heading in ("Content diversity", "Annotation accuracy", "Model adaptability"):
+        page.get_by_role("heading", name=heading).wait_for()
+    page.get_by_role("heading", name="Distribution of “sentiment”").wait_for()
+    page.get_by_role("img", name="Bar chart of “sentiment”: neg 2, neu 1, pos 1").wait_for()
+    shot(page, "release-quality-report")
+
+    page.get_by_role("link", name="Value statement").click()
+    page.get_by_role("heading", name="Contribution ledger").wait_for()
+    v1.refresh_from_db()
+    statement = value_response(v1.value_statement, price=project.price_per_token, currency="CNY")
+    assert statement["value"] is not None
+    assert statement["value"] in page.get_by_test_id("release-value").inner_text()
+    ledger = page.get_by_role("table", name="Contribution ledger")
+    for name in ("annotator", "annotator2", "expert"):
+        ledger.get_by_role("cell", name=name, exact=True).wait_for()
+    shot(page, "release-value")

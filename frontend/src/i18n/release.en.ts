@@ -137,7 +137,7 @@ export const releaseEn = {
   'release.metric.dispersion': 'dispersion',
   'release.metric.sampled': 'sampled',
   'release.metric.sample_size': 'sample size',
-  'release.metric.gold': 'gold tasks',
+  'release.metric.gold': 'gold',
   'release.metric.gold_tasks': 'gold tasks',
   'release.metric.accuracy': 'accuracy',
   'release.metric.exact_match_rate': 'exact match rate',

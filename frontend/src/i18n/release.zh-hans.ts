@@ -138,7 +138,7 @@ export const releaseZhHans: Record<keyof typeof releaseEn, string> = {
   'release.metric.dispersion': '离散度',
   'release.metric.sampled': '抽样',
   'release.metric.sample_size': '样本量',
-  'release.metric.gold': '金标准任务',
+  'release.metric.gold': '金标准',
   'release.metric.gold_tasks': '金标准任务数',
   'release.metric.accuracy': '准确率',
   'release.metric.exact_match_rate': '完全匹配率',

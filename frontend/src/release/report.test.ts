@@ -55,6 +55,13 @@ describe('a quality-report criterion as the page shows it', () => {
     expect(v.rows).toEqual([{ path: ['labels', 'sentiment', 'accuracy'], value: 0.9, percent: true }]);
   });
 
+  it('shows agreements as percentages', () => {
+    expect(criterionView({ agreement: { mean_agreement: 0.75, reports: 4 } }).rows).toEqual([
+      { path: ['agreement', 'mean_agreement'], value: 0.75, percent: true },
+      { path: ['agreement', 'reports'], value: 4, percent: false },
+    ]);
+  });
+
   it('ignores an empty curve and says why the probe did not run', () => {
     const v = criterionView({ accuracy: null, learning_curve: [], reason: 'too few records' });
     expect(v.curves).toEqual([]);

@@ -44,7 +44,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-const PERCENT = /(^|_)(rate|coverage|accuracy|baseline|share)$/;
+const PERCENT = /(^|_)(rate|coverage|accuracy|baseline|share|agreement)$/;
 const NOTE_KEYS = new Set(['reason', 'note', 'notes']);
 const MAX_DEPTH = 4;
 
