@@ -8,6 +8,7 @@ level. Separately, an annotator takes an exam in the browser, passes and sees th
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -162,3 +163,98 @@ def test_an_annotator_passes_an_exam_in_the_browser_and_sees_the_new_level(page,
     assert "Exam" in row.inner_text()
     cert = Certification.objects.get(user=candidate, domain=DOMAIN, revoked_at__isnull=True)
     assert (cert.level, cert.granted_via, cert.exam_attempt.exam_id) == (2, "exam", exam.pk)
+
+
+def test_an_expert_judges_reasoning_step_by_step_and_a_rejection_reaches_the_annotators_inbox(
+        page, live_server, base, owner, annotator, annotator2):
+    from tests.factories import COT_SCHEMA
+    from tests.review.queue_helpers import reviewed_task
+
+    project = ProjectFactory(organization=base, name="Maths reasoning", domain=DOMAIN, schema=COT_SCHEMA, overlap=2,
+                             review_policy={"route": ["conflicts"], "stages": [{"min_level": 4}], "blind": True})
+    data = {"question": "2 + 2 × 3 = ?", "response_a": "8", "response_b": "12"}
+    first = {"reasoning": {"steps": ["2 × 3 = 6", "2 + 6 = 8"], "answer": "8"}, "better": "response_a"}
+    second = {"reasoning": {"steps": ["2 + 2 = 4", "4 × 3 = 12"], "answer": "12"}, "better": "response_b"}
+    cot_task, cot_item = reviewed_task(project, [annotator, annotator2], [first, second], data=data)
+    other_task, other_item = reviewed_task(project, [annotator, annotator2], [first, second], data=data)
+    assert cot_item is not None and other_item is not None
+    person(base, "expert", Role.REVIEWER, level=4, by=owner)
+
+    login(page, live_server, "expert")
+    page.get_by_role("link", name="Review queue").click()
+    page.get_by_role("button", name="Start reviewing").click()
+    page.get_by_role("heading", name=f"Review task {cot_task.pk}").wait_for()
+
+    # The reviewer judges the first annotator's reasoning, step by step and its answer.
+    page.get_by_role("radiogroup", name="Result under review").get_by_role("radio", name="Annotator 1").check()
+    cot = page.get_by_role("region", name="Step-by-step review: reasoning")
+    cot.get_by_text("2 × 3 = 6").wait_for()
+    cot.get_by_role("radiogroup", name="Verdict on step 1 of reasoning").get_by_role("radio", name="Correct", exact=True).check()
+    page.get_by_role("button", name="Accept").click()  # one step and the answer are still unjudged
+    page.get_by_role("alert").get_by_text("Give a verdict on every step and on the answer of: reasoning").wait_for()
+    cot.get_by_role("radiogroup", name="Verdict on step 2 of reasoning").get_by_role("radio", name="Neutral").check()
+    cot.get_by_role("textbox", name="Comment on step 2 of reasoning").fill("正确，但应说明运算顺序")
+    cot.get_by_role("radiogroup", name="Verdict on the answer of reasoning").get_by_role("radio", name="Correct", exact=True).check()
+    cot.get_by_text("2 correct · 0 incorrect · 1 neutral · 0 to judge").wait_for()
+    shot(page, "review-cot-verdicts")
+    page.get_by_role("button", name="Accept").click()
+    page.get_by_text("Decision saved: accepted. The task is now Accepted.").wait_for()
+
+    outcome = TaskOutcome.objects.get(task=cot_task)
+    assert outcome.result == first
+    assert outcome.decided_level == 4
+    assert outcome.cot_verdicts == {"reasoning": {
+        "steps": [{"verdict": "correct"}, {"verdict": "neutral", "comment": "正确，但应说明运算顺序"}],
+        "answer": {"verdict": "correct"}}}
+
+    # The next item is rejected with a reason (R); the annotators read it in their inbox.
+    page.get_by_role("button", name="Review the next item").click()
+    page.get_by_role("heading", name=f"Review task {other_task.pk}").wait_for()
+    page.keyboard.press("r")
+    page.get_by_label("Reason for the annotators").fill("步骤顺序错误：先乘后加。")
+    page.get_by_role("button", name="Reject with this reason").click()
+    page.get_by_text("Decision saved: rejected. The task is now Open.").wait_for()
+    assert Task.objects.get(pk=other_task.pk).status == TaskStatus.OPEN
+    logout(page)
+
+    login(page, live_server, "annotator")
+    nav = page.get_by_role("navigation", name="Main navigation")
+    nav.get_by_role("link", name="Inbox (1 unread)").click()
+    message = page.get_by_role("listitem", name="Task rejected")
+    message.get_by_text("步骤顺序错误：先乘后加。").wait_for()
+    assert "From expert" in message.inner_text()
+    assert message.get_by_role("link", name="Open Maths reasoning in the workspace").get_attribute("href") == \
+        f"/projects/{project.pk}/annotate"
+    message.get_by_role("button", name="Mark as read").click()
+    message.get_by_text(re.compile(r"^Read \d")).wait_for()
+    nav.get_by_role("link", name="Inbox", exact=True).wait_for()
+    shot(page, "inbox-read")
+
+
+def test_a_manager_grants_and_revokes_a_level_with_reasons(page, live_server, base, manager, reviewer):
+    ProjectFactory(organization=base, name="Clinical notes", domain=DOMAIN)
+    login(page, live_server, "manager")
+    page.get_by_role("link", name="Base certifications").click()
+    matrix = page.get_by_role("table", name="Levels by member and domain")
+    matrix.get_by_role("columnheader", name=DOMAIN).wait_for()
+    matrix.get_by_role("row", name="reviewer").get_by_role("cell", name="—", exact=True).wait_for()
+
+    form = page.get_by_role("form", name="Grant a level")
+    form.get_by_label("Member").select_option(label="reviewer")
+    form.get_by_label("Domain").fill(DOMAIN)
+    form.get_by_label("Level").select_option(label="Level 3 · Senior")
+    form.get_by_label("Reason").fill("十年临床经验")
+    form.get_by_role("button", name="Grant").click()
+    page.get_by_text("reviewer now holds Level 3 · Senior in medicine.").wait_for()
+    matrix.get_by_role("row", name="reviewer").get_by_text("Level 3 · Senior").wait_for()
+    cert = Certification.objects.get(user=reviewer, domain=DOMAIN, revoked_at__isnull=True)
+    assert (cert.level, cert.reason, cert.granted_by_id, cert.granted_via) == (3, "十年临床经验", manager.pk, "manual")
+
+    page.get_by_role("button", name="Revoke Level 3 · Senior of reviewer in medicine").click()
+    page.get_by_label("Reason for revoking reviewer in medicine").fill("left the project")
+    page.get_by_role("button", name="Confirm revoking").click()
+    page.get_by_text("Revoked reviewer in medicine.").wait_for()
+    matrix.get_by_role("row", name="reviewer").get_by_role("cell", name="—", exact=True).wait_for()
+    cert.refresh_from_db()
+    assert cert.revoked_at is not None and cert.revoke_reason == "left the project"
+    shot(page, "manager-certifications")

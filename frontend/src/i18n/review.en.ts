@@ -189,7 +189,8 @@ export const reviewEn = {
   'certs.organization': 'Base',
 
   'orgCerts.title': 'Certifications in {name}',
-  'orgCerts.link': 'Certifications',
+  'orgCerts.link': 'Base certifications',
+  'orgCerts.linkOf': 'Certifications of {name}',
   'orgCerts.member': 'Member',
   'orgCerts.matrix': 'Levels by member and domain',
   'orgCerts.noDomains': 'No domain yet: grant a level to start.',

@@ -191,7 +191,8 @@ export const reviewZhHans: Record<keyof typeof reviewEn, string> = {
   'certs.organization': '基地',
 
   'orgCerts.title': '{name} 的认证',
-  'orgCerts.link': '认证',
+  'orgCerts.link': '基地认证',
+  'orgCerts.linkOf': '{name} 的认证',
   'orgCerts.member': '成员',
   'orgCerts.matrix': '各成员在各领域的级别',
   'orgCerts.noDomains': '还没有领域：授予一个级别即可开始。',

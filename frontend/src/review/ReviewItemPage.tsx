@@ -105,7 +105,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
         return;
       }
       input.reason = reason.trim();
-    } else {
+    } else if (decision === 'fix') {
       input.result = serializeResult(ok, fixResult.current);
     }
     setBusy(true);
