@@ -128,13 +128,13 @@ def custom_model_register(*, project: Project, actor, label: str, kind: str, pat
         _check_label_map(label_map, spec_label.options, label, _model_labels(root, kind))
     elif label_map:
         raise _fail("label_map", f"{kind} predicts the schema's options directly; it takes no label_map.")
+    active = model_version_active(project) if _has_default(project) else None
     name = _version_name(project, version, kind, label)
     try:
         spec = BackendSpec(kind=kind, path=str(root), version=name, label_map=dict(label_map) if label_map else None,
                            batch_size=batch_size, params=dict(params or {}))
     except EngineError as exc:
         raise _fail("kind", str(exc)) from exc
-    active = model_version_active(project) if _has_default(project) else None
     specs = dict(active.spec) if active is not None else {}
     specs[label] = spec.to_dict()
     keeps_head = active is not None and active.head_label is not None and active.head_label != label

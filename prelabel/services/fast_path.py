@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from celery import current_app
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from rest_framework.exceptions import PermissionDenied
@@ -53,20 +54,23 @@ def _pending_key(task: Task, model: ModelVersion) -> str:
 
 
 def task_prelabel_request(*, task: Task) -> FastPath:
-    """The task's predictions of the active version, or a queued request for one (sent at once:
-    nothing is written here, so there is no transaction to wait for)."""
+    """The task's predictions of the active version, or a queued request for one."""
     model = model_version_active(task.project)
     existing = list(Prediction.objects.filter(task=task, model_version=model.version))
     if existing:
         return FastPath(queued=False, predictions=existing)
     key = _pending_key(task, model)
-    if cache.add(key, True, FAST_EXPIRES_S):
+
+    def send() -> None:
         try:
             current_app.send_task(FAST_TASK, args=[task.pk, model.version], expires=FAST_EXPIRES_S)
         except (BrokerOperationalError, ConnectionError, OSError) as exc:
             cache.delete(key)
             log.warning("broker unavailable for the fast path of task %s: %s", task.pk, exc)
             raise BrokerUnavailable(str(exc)) from exc
+
+    if cache.add(key, True, FAST_EXPIRES_S):
+        transaction.on_commit(send, robust=False)  # at once outside a transaction (a request)
     return FastPath(queued=True, predictions=[])
 
 

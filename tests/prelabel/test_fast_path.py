@@ -11,26 +11,17 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from annotation.models import Assignment, Prediction
-from config.celery import app as celery_app
 from prelabel.models import BUILTIN_VERSION
 from prelabel.services import model_version_active
-from tests.factories import TaskFactory
+from tests.factories import ProjectFactory, TaskFactory
+from tests.prelabel.queue import empty_prelabel_queue, purge_prelabel_queue  # noqa: F401
 from tests.prelabel.test_prelabel_job import broker_down  # noqa: F401
 from tests.worker import celery_worker, wait_for  # noqa: F401
 
 
-def purge_prelabel_queue() -> int:
-    """Empty the ``prelabel`` queue of the test broker; how many messages it held."""
-    with celery_app.connection_for_write() as connection:
-        return connection.default_channel.queue_purge("prelabel") or 0
-
-
 @pytest.fixture(autouse=True)
-def _fresh(db):
+def _fresh(db, empty_prelabel_queue):
     cache.clear()  # the in-flight marks of earlier tests (ids repeat across rolled-back tests)
-    purge_prelabel_queue()
-    yield
-    purge_prelabel_queue()
 
 
 def lease(task, user, minutes: int = 10) -> Assignment:
@@ -41,11 +32,13 @@ def url(task) -> str:
     return f"/api/v1/tasks/{task.pk}/prelabel/"
 
 
-def test_the_annotator_holding_a_task_queues_one_message_however_often_they_ask(tasks, annotator, client_for):
+def test_the_annotator_holding_a_task_queues_one_message_however_often_they_ask(
+        tasks, annotator, client_for, django_capture_on_commit_callbacks):
     task = tasks[0]
     lease(task, annotator)
-    first = client_for(annotator).post(url(task))
-    second = client_for(annotator).post(url(task))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client_for(annotator).post(url(task))
+        second = client_for(annotator).post(url(task))
     assert (first.status_code, first.data) == (202, {"queued": True, "predictions": []})
     assert (second.status_code, second.data) == (202, {"queued": True, "predictions": []})
     assert purge_prelabel_queue() == 1  # one message in the queue, not two
@@ -82,8 +75,6 @@ def test_another_base_learns_nothing(tasks, outsider, client_for):
 
 
 def test_a_project_the_model_cannot_fill_is_a_400_naming_prelabel(base, manager, client_for):
-    from tests.factories import ProjectFactory
-
     project = ProjectFactory(organization=base, schema={"data": {"text": "text"}, "labels": {"note": {"type": "text"}}})
     response = client_for(manager).post(url(TaskFactory(project=project)))
     assert response.status_code == 400 and "prelabel" in response.data

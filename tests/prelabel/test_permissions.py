@@ -20,8 +20,16 @@ def both(managing: int, others: int, annotator: int | None = None, reviewer: int
 # route name -> list of (method, url kwargs builder, body, expected status per persona)
 MATRIX: dict[str, list] = {
     "project-prelabel": [("post", lambda w: {"project_id": w.project.pk}, None, both(202, 403))],
-    "project-model-versions": [("get", lambda w: {"project_id": w.project.pk}, None, both(200, 200))],
+    "project-model-versions": [
+        ("get", lambda w: {"project_id": w.project.pk}, None, both(200, 200)),
+        # an empty body: the role is checked first (403), then the body (400 naming the fields)
+        ("post", lambda w: {"project_id": w.project.pk}, {}, both(400, 403)),
+    ],
     "project-retrain": [("post", lambda w: {"project_id": w.project.pk}, {}, both(202, 403))],
+    # the fast path: managers may ask for any task; an annotator or reviewer only for one they hold
+    "task-prelabel": [("post", lambda w: {"task_id": w.tasks[0].pk}, None, both(202, 403))],
+    # like the task itself: annotators and reviewers who were never given the task get 404
+    "task-predictions": [("get", lambda w: {"task_id": w.tasks[0].pk}, None, both(200, 404))],
 }
 
 
