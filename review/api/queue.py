@@ -32,7 +32,8 @@ PROJECT_PARAM = OpenApiParameter("project", int, description="a project id")
 
 
 def project_param(request, *, required: bool) -> Project | None:
-    """``?project=`` (or ``project`` in the JSON body of a POST), fetched through permissions."""
+    """``?project=`` (or ``project`` in the JSON body of a POST), fetched through permissions;
+    without one, every project the caller may review."""
     raw = request.query_params.get("project")
     if raw is None and isinstance(request.data, dict):
         raw = request.data.get("project")
@@ -116,7 +117,7 @@ class ReviewQueueView(APIView):
 class ReviewQueueNextView(APIView):
     @extend_schema(parameters=[PROJECT_PARAM], request=None, responses={200: OpenApiTypes.OBJECT, 204: None})
     def post(self, request):
-        project = project_param(request, required=True)
+        project = project_param(request, required=False)
         item = review_next(user=request.user, project=project)
         if item is None:
             return Response(status=204)

@@ -27,7 +27,7 @@ from annotation.errors import Conflict
 from annotation.models import Annotation, Project, Role
 from annotation.models.organizations import MANAGING_ROLES
 from review.models import ReviewDecision, ReviewItem
-from review.services.certification import active_certifications, certified_level
+from review.services.certification import active_certifications
 
 REVIEW_ROLES = (Role.OWNER, Role.MANAGER, Role.REVIEWER)
 PENDING, LEASED, DONE = ReviewItem.Status.PENDING, ReviewItem.Status.LEASED, ReviewItem.Status.DONE
@@ -56,45 +56,50 @@ def _not_conflicted(queryset: QuerySet[ReviewItem], user) -> QuerySet[ReviewItem
     return queryset.filter(~Exists(annotated), ~Exists(reviewed))
 
 
-def review_queue_items(*, user, project: Project | None = None) -> QuerySet[ReviewItem]:
-    """What the caller may take, oldest first. Empty for a caller without a reviewing role or
-    a level (an annotator's queue is empty, not an error; asking for one project is 403 there)."""
-    now = timezone.now()
-    orgs = [org for org in organization_ids(user) if role_in(user, org) in REVIEW_ROLES]
+def _allowed(user) -> Q:
+    """Items at a level the caller holds, in bases where they have a reviewing role."""
+    orgs = {org for org in organization_ids(user) if role_in(user, org) in REVIEW_ROLES}
     allowed = Q(pk__in=[])
     for (org, domain), level in levels_of(user).items():
         if org in orgs:
             allowed |= Q(project__organization_id=org, project__domain=domain, min_level__lte=level)
-    items = ReviewItem.objects.filter(allowed).filter(_open_to(user, now))
+    return allowed
+
+
+def review_queue_items(*, user, project: Project | None = None) -> QuerySet[ReviewItem]:
+    """What the caller may take, oldest first. Empty for a caller without a reviewing role or
+    a level (an annotator's queue is empty, not an error; asking for one project is 403 there)."""
+    items = ReviewItem.objects.filter(_allowed(user)).filter(_open_to(user, timezone.now()))
     if project is not None:
         items = items.filter(project=project)
     return _not_conflicted(items, user).select_related("project").order_by("id")
 
 
-def _own_lease(user, project: Project, now: datetime) -> ReviewItem | None:
-    return (ReviewItem.objects.select_for_update(of=("self",))
-            .filter(project=project, status=LEASED, leased_by=user, lease_expires_at__gt=now)
-            .order_by("id").first())
+def _own_lease(user, project: Project | None, now: datetime) -> ReviewItem | None:
+    mine = ReviewItem.objects.filter(status=LEASED, leased_by=user, lease_expires_at__gt=now)
+    if project is not None:
+        mine = mine.filter(project=project)
+    return mine.select_for_update(of=("self",)).order_by("id").first()
 
 
-def _pick(user, project: Project, level: int, now: datetime) -> ReviewItem | None:
-    candidates = ReviewItem.objects.filter(project=project, min_level__lte=level).filter(
+def _pick(user, project: Project | None, now: datetime) -> ReviewItem | None:
+    candidates = ReviewItem.objects.filter(_allowed(user)).filter(
         Q(status=PENDING) | Q(status=LEASED, lease_expires_at__lte=now))
+    if project is not None:
+        candidates = candidates.filter(project=project)
     locking = {"skip_locked": True, "of": ("self",)} if connection.vendor == "postgresql" else {}
     return _not_conflicted(candidates, user).select_for_update(**locking).order_by("id").first()
 
 
-def review_next(*, user, project: Project) -> ReviewItem | None:
-    """Lease the caller's next item in ``project`` (or give back their live one); None when
-    nothing is open to them."""
-    level = certified_level(user_id=user.pk, organization_id=project.organization_id, domain=project.domain)
+def review_next(*, user, project: Project | None = None) -> ReviewItem | None:
+    """Lease the caller's next item, in ``project`` or in any project they may review (or give
+    back their live one); None when nothing is open to them."""
     now = timezone.now()
-    expires_at = now + lease_ttl()
     with transaction.atomic():
-        item = _own_lease(user, project, now) or _pick(user, project, level, now)
+        item = _own_lease(user, project, now) or _pick(user, project, now)
         if item is None:
             return None
-        item.status, item.leased_by, item.lease_expires_at = LEASED, user, expires_at
+        item.status, item.leased_by, item.lease_expires_at = LEASED, user, now + lease_ttl()
         item.save(update_fields=["status", "leased_by", "lease_expires_at"])
     return item
 

@@ -161,10 +161,34 @@ def test_a_lease_is_renewed_by_its_holder(settings, base, owner, reviewer, proje
     assert item.lease_expires_at > timezone.now() + timedelta(seconds=3000)
 
 
-def test_next_needs_a_project_id(reviewer, client_for):
-    for query in ("", "?project=abc"):
-        response = client_for(reviewer).post(f"/api/v1/review/queue/next/{query}")
-        assert response.status_code == 400 and "project" in response.json()
+def test_next_without_a_project_leases_across_the_projects_the_caller_may_review(
+        base, owner, reviewer, project, expert_project, crowd, client_for):
+    _, item = reviewed_task(project, crowd, CONFLICT)
+    reviewed_task(expert_project, crowd, CONFLICT)  # needs level 4
+    certify(reviewer, base, 3, by=owner)
+    client = client_for(reviewer)
+
+    first = client.post("/api/v1/review/queue/next/")
+    client.post("/api/v1/reviews/", {"item": item.pk, "decision": "accept"}, format="json")
+    second = client.post("/api/v1/review/queue/next/")
+
+    assert first.json()["item"]["id"] == item.pk
+    assert second.status_code == 204
+    bad = client.post("/api/v1/review/queue/next/?project=abc")
+    assert bad.status_code == 400 and "project" in bad.json()
+
+
+def test_the_queue_costs_the_same_queries_however_long_it_is(base, owner, reviewer, project, crowd, client_for,
+                                                            django_assert_max_num_queries):
+    certify(reviewer, base, 3, by=owner)
+    client = client_for(reviewer)
+    reviewed_task(project, crowd, CONFLICT)
+    with django_assert_max_num_queries(20) as one:
+        assert len(queue_ids(client)) == 1
+    for _ in range(6):
+        reviewed_task(project, crowd, CONFLICT)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(queue_ids(client)) == 7
 
 
 def test_reviewers_do_not_get_tasks_they_annotated(base, owner, project, crowd, client_for):
