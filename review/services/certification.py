@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from annotation.access import role_in
@@ -22,6 +23,9 @@ from annotation.services.audit import audit_record
 from review.models import Certification, ExamAttempt, Level
 
 SUPERSEDED = "superseded"
+# Level names for messages, in the caller's language (the model's labels stay English).
+LEVEL_NAMES = {Level.TRAINEE: gettext_lazy("trainee"), Level.ANNOTATOR: gettext_lazy("annotator"),
+               Level.SENIOR: gettext_lazy("senior"), Level.EXPERT: gettext_lazy("expert")}
 
 
 def active_certifications(now: datetime | None = None) -> QuerySet[Certification]:
@@ -123,6 +127,6 @@ def min_annotator_level_gate(*, user, project) -> None:
     held = certified_level(user_id=user.pk, organization_id=project.organization_id, domain=project.domain)
     if held < required:
         raise PermissionDenied(_(
-            "This project needs certification level {level} ({name}) in the domain \u201c{domain}\u201d; "
+            "This project needs certification level {level} ({name}) in the domain “{domain}”; "
             "your level there is {held}. Pass a qualification exam or ask a manager."
-        ).format(level=required, name=Level(required).label, domain=project.domain, held=held))
+        ).format(level=required, name=LEVEL_NAMES[required], domain=project.domain, held=held))

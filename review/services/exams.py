@@ -193,6 +193,6 @@ def exam_attempt_finish(*, attempt: ExamAttempt, user) -> ExamAttempt:
             certification_grant(
                 organization=exam.organization, user=user, domain=exam.domain, level=exam.level_granted,
                 granted_by=None, granted_via=Certification.GrantedVia.EXAM, exam_attempt=attempt,
-                reason=_("Passed the exam \u201c{name}\u201d with {score:.0%}.").format(name=exam.name,
-                                                                                       score=attempt.score))
+                # Stored as a record, so in one language whoever's request wrote it.
+                reason=f"Passed the exam “{exam.name}” with {attempt.score:.0%}.")
     return attempt

@@ -217,3 +217,11 @@ def test_no_minimum_level_means_no_gate(client_for, annotator, project, tasks):
     project.review_policy = {"min_annotator_level": 0}
     project.save()
     assert _next_task(client_for(annotator), project).status_code == 200
+
+
+def test_the_gate_answers_in_the_callers_language(client_for, annotator, gated_project):
+    response = client_for(annotator).post(reverse("next-task", kwargs={"project_id": gated_project.pk}),
+                                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 403
+    assert response.json()["detail"] == ("该项目要求在“medicine”领域达到认证等级 2（标注员）；你在该领域的等级为 0。"
+                                         "请通过资格考试或联系管理员。")
