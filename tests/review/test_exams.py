@@ -2,23 +2,26 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from annotation.demo.load import BASE_NAME, demo_load
-from annotation.models import AuditEvent, Organization, Project, Task
+from annotation.errors import Conflict
+from annotation.models import AuditEvent, Organization, Project, Role, Task
 from annotation.schema import parse_schema
 from review.demo_certs import DOMAINS, REASONING_PROJECT
 from review.models import Certification, Exam, ExamAnswer, ExamAttempt
 from review.services.certification import certification_grant, certified_level
+from review.services.exams import exam_attempt_start, exam_create
 from review.services.grading import grade_result
-from tests.factories import ProjectFactory, TaskFactory
+from tests.factories import MembershipFactory, OrganizationFactory, ProjectFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -406,3 +409,43 @@ def test_the_exam_and_certification_lists_cost_the_same_queries_whatever_their_l
         certification_grant(organization=base, user=annotator2, domain=f"domain-{i}", level=2, granted_by=manager)
     assert _list_queries(client, reverse("exam-list")) == exams_before
     assert _list_queries(client_for(manager), reverse("certification-list")) == certs_before
+
+
+def _start_in_thread(exam_id: int, user_id: int, start: threading.Barrier, outcomes: list[str]) -> None:
+    try:
+        exam = Exam.objects.get(pk=exam_id)
+        user = get_user_model().objects.get(pk=user_id)
+        start.wait(timeout=60)
+        try:
+            exam_attempt_start(exam=exam, user=user)
+            outcomes.append("started")
+        except Conflict:
+            outcomes.append("conflict")
+    except Exception as exc:  # noqa: BLE001 - any other failure in a thread fails the test below
+        outcomes.append(repr(exc))
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_starts_open_one_attempt():
+    base = OrganizationFactory()
+    manager, candidate = UserFactory(), UserFactory()
+    MembershipFactory(organization=base, user=manager, role=Role.MANAGER)
+    MembershipFactory(organization=base, user=candidate, role=Role.ANNOTATOR)
+    project = ProjectFactory(organization=base, domain="medicine")
+    task = TaskFactory(project=project, gold={"sentiment": "pos"})
+    exam = exam_create(project=project, name="Race", level_granted=2, pass_threshold=0.8, max_attempts=1,
+                       retry_after_hours=0, task_ids=[task.pk], created_by=manager)
+    outcomes: list[str] = []
+    start = threading.Barrier(6)
+    threads = [threading.Thread(target=_start_in_thread, args=(exam.pk, candidate.pk, start, outcomes))
+               for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(outcomes) == ["conflict"] * 5 + ["started"]
+    assert ExamAttempt.objects.filter(exam=exam).count() == 1
+    assert AuditEvent.objects.filter(action="exam.attempt.start").count() == 1
