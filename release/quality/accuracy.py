@@ -1,8 +1,9 @@
 """Annotation accuracy: gold accuracy, agreement, review coverage and overturn rate.
 
-- Gold: each accepted result is scored against its task's gold answer with the review app's
-  per-type similarity (``review.services.checks.similarity``, the same one exams grade with),
-  label by label, over the labels the gold answer gives.
+- Gold: results are graded against gold answers exactly as exams grade them
+  (``review.services.grading.grade_result``: the review app's per-type similarity, over the labels
+  the gold answer gives, a task's score the mean of its labels'): released records whose task has
+  a gold answer, and the honeypot annotations of the release's annotators.
 - Agreement: the consistency reports of the release's tasks (mean overall and per label).
 - Review: read from each record's provenance (built from ``review.TaskOutcome``): a record is
   reviewed when any review stage decided on it; it is overturned when a reviewer rejected or fixed
@@ -17,48 +18,55 @@ from typing import Any
 
 from annotation.schema import Schema
 from release.quality.common import Mean, num, rate
-from review.services.checks import LIST_TYPES, similarity
+from review.services.grading import grade_result, graded_labels
 
 OVERTURNING = ("reject", "fix")
 
 
 class GoldTally:
-    """Scores of accepted results against gold answers; feed with :meth:`add`."""
+    """Scores of results against gold answers; feed with :meth:`add`.
+
+    Used twice: for released records whose task has a gold answer (projects without honeypots
+    release their gold tasks like any other), and for the annotations the release's annotators
+    submitted on honeypots (gold tasks that are never decided, so never released), where
+    ``annotator`` gives each person's accuracy too.
+    """
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self.tasks = 0
+        self.items = 0
         self.exact = 0
         self.scores: dict[str, Mean] = {name: Mean() for name in schema.labels}
         self.all = Mean()
+        self.people: dict[int, Mean] = {}
+        self.names: dict[int, str] = {}
 
-    def add(self, gold: Any, result: Any) -> None:
-        if not isinstance(gold, dict) or not gold:
+    def add(self, gold: Any, result: Any, *, annotator: tuple[int, str] | None = None) -> None:
+        if not isinstance(gold, dict) or not graded_labels(self.schema, gold):
             return
-        result = result if isinstance(result, dict) else {}
-        scores = []
-        for name, spec in self.schema.labels.items():
-            if name not in gold:
-                continue
-            expected, given = gold[name], result.get(name)
-            if spec.type in LIST_TYPES:  # an unanswered list label means "none here"
-                expected, given = expected or [], given or []
-            score = similarity(spec, expected, given)
+        graded = grade_result(self.schema, gold, result if isinstance(result, dict) else {})
+        self.items += 1
+        self.exact += all(score == 1.0 for score in graded.labels.values())
+        self.all.add(graded.score)
+        for name, score in graded.labels.items():
             self.scores[name].add(score)
-            self.all.add(score)
-            scores.append(score)
-        if scores:
-            self.tasks += 1
-            self.exact += all(s == 1.0 for s in scores)
+        if annotator is not None:
+            self.people.setdefault(annotator[0], Mean()).add(graded.score)
+            self.names[annotator[0]] = annotator[1]
 
     def summary(self) -> dict:
-        return {
-            "gold_tasks": self.tasks,
+        out = {
+            "graded": self.items,
             "accuracy": self.all.value(),
-            "exact_match_rate": rate(self.exact, self.tasks),
+            "exact_match_rate": rate(self.exact, self.items),
             "labels": {name: {"compared": m.count, "accuracy": m.value()}
                        for name, m in self.scores.items() if m.count},
         }
+        if self.people:
+            out["annotators"] = [
+                {"annotator": {"id": uid, "username": self.names[uid]}, "answered": m.count, "accuracy": m.value()}
+                for uid, m in sorted(self.people.items(), key=lambda item: self.names[item[0]])]
+        return out
 
 
 class AgreementTally:
@@ -136,12 +144,14 @@ class ReviewTally:
         }
 
 
-def accuracy_summary(gold: dict, agreement: dict, review: dict) -> str:
+def accuracy_summary(gold: dict, honeypots: dict, agreement: dict, review: dict) -> str:
     parts = []
     if gold["accuracy"] is not None:
-        parts.append(f"gold accuracy {gold['accuracy']:.1%} on {gold['gold_tasks']} gold tasks")
-    else:
-        parts.append("no gold tasks in the release")
+        parts.append(f"gold accuracy {gold['accuracy']:.1%} on {gold['graded']} released gold tasks")
+    if honeypots["accuracy"] is not None:
+        parts.append(f"{honeypots['accuracy']:.1%} on {honeypots['graded']} honeypot answers")
+    if not parts:
+        parts.append("no gold answers to grade against")
     if agreement["mean_agreement"] is not None:
         parts.append(f"mean agreement {agreement['mean_agreement']:.1%}")
     if review["coverage"] is not None:

@@ -23,7 +23,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from annotation.models import Job, Membership, Task
+from annotation.models import Annotation, Job, Membership, Task
 from annotation.services.audit import audit_record
 from annotation.services.jobs import job_create, job_enqueue, job_progress
 from prelabel.engine import BUILTIN_SOURCE, get_encoder
@@ -149,6 +149,19 @@ class _Pass:
             self.sample.add((text, result if isinstance(result, dict) else {}))
 
 
+def _annotator_gold(release: Release, p: _Pass) -> dict:
+    """The release's annotators' own answers on the project's gold tasks (honeypots, which are
+    never released, and released gold tasks alike), graded as exams are, up to the build."""
+    tally = GoldTally(p.schema)
+    rows = Annotation.objects.filter(
+        task__project_id=release.project_id, task__gold__isnull=False, status=Annotation.Status.SUBMITTED,
+        annotator_id__in=list(p.ledger.accepted), submitted_at__lte=release.finished_at or release.created_at,
+    ).order_by("pk").values_list("annotator_id", "annotator__username", "result", "task__gold")
+    for annotator_id, username, result, gold in rows.iterator(chunk_size=2000):
+        tally.add(gold, result, annotator=(annotator_id, username))
+    return tally.summary()
+
+
 def _embed(texts: list[str]) -> tuple[np.ndarray | None, dict | None]:
     """Embeddings of the sampled texts with the built-in encoder (on CUDA when there is one)."""
     if not texts:
@@ -163,6 +176,7 @@ def _quality(release: Release, p: _Pass, seed: int) -> dict:
     structure = p.structure.summary()
     structure["pii"] = p.pii.summary(policy=release.project.pii_policy)
     gold, agreement, review = p.gold.summary(), p.agreement.summary(), p.review.summary()
+    annotator_gold = _annotator_gold(release, p)
     texts = [text for text, _ in p.sample.items]
     results = [result for _, result in p.sample.items]
     embeddings, encoder = _embed(texts)
@@ -178,8 +192,8 @@ def _quality(release: Release, p: _Pass, seed: int) -> dict:
         "encoder": encoder,
         "structure": structure,
         "diversity": diversity_section(p.labels.summary(), embeddings),
-        "accuracy": {"summary": accuracy_summary(gold, agreement, review), "gold": gold, "agreement": agreement,
-                     "review": review},
+        "accuracy": {"summary": accuracy_summary(gold, annotator_gold, agreement, review), "gold": gold,
+                     "annotator_gold": annotator_gold, "agreement": agreement, "review": review},
         "adaptability": adaptability_section(p.schema, embeddings, results, seed=seed),
     }
 

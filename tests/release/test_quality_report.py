@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from annotation.models import AuditEvent, Job, Task
+from annotation.models import Annotation, AuditEvent, Job, Task
 from annotation.schema import parse_schema
 from release.quality.accuracy import AgreementTally, GoldTally, ReviewTally
 from release.quality.adaptability import linear_probe
@@ -140,19 +141,31 @@ def test_the_reservoir_is_uniform_sized_and_seeded():
 
 # --- annotation accuracy ----------------------------------------------------------------------
 
-def test_gold_accuracy_scores_each_label_the_gold_answer_gives():
+def test_gold_accuracy_grades_each_label_the_gold_answer_gives_as_exams_do():
     tally = GoldTally(SCHEMA)
     tally.add({"sentiment": "pos"}, {"sentiment": "pos", "quality": 1})
     tally.add({"sentiment": "pos", "quality": 5}, {"sentiment": "neg", "quality": 4})
     tally.add({"topics": ["finance", "sports"]}, {"topics": ["finance"]})
-    tally.add(None, {"sentiment": "pos"})  # no gold: not counted
+    tally.add(None, {"sentiment": "pos"})  # no gold: not graded
+    tally.add({"sentiment": None}, {"sentiment": "pos"})  # a gold that fills no label grades nothing
     out = tally.summary()
-    assert out["gold_tasks"] == 3
+    assert out["graded"] == 3
     assert out["labels"]["sentiment"] == {"compared": 2, "accuracy": 0.5}
     assert out["labels"]["quality"] == {"compared": 1, "accuracy": 0.75}  # one star apart on 1..5
     assert out["labels"]["topics"] == {"compared": 1, "accuracy": 0.5}  # Jaccard
-    assert out["accuracy"] == pytest.approx((1 + 0 + 0.75 + 0.5) / 4)
+    assert out["accuracy"] == pytest.approx((1 + (0 + 0.75) / 2 + 0.5) / 3)  # a task scores its labels' mean
     assert out["exact_match_rate"] == pytest.approx(1 / 3, abs=1e-6)
+    assert "annotators" not in out
+
+
+def test_gold_accuracy_per_annotator():
+    tally = GoldTally(SCHEMA)
+    tally.add({"sentiment": "pos"}, {"sentiment": "pos"}, annotator=(7, "li"))
+    tally.add({"sentiment": "neg"}, {"sentiment": "pos"}, annotator=(7, "li"))
+    tally.add({"sentiment": "neg"}, {"sentiment": "neg"}, annotator=(3, "zhang"))
+    assert tally.summary()["annotators"] == [
+        {"annotator": {"id": 7, "username": "li"}, "answered": 2, "accuracy": 0.5},
+        {"annotator": {"id": 3, "username": "zhang"}, "answered": 1, "accuracy": 1.0}]
 
 
 def test_agreement_summary_averages_reports_and_counts_decisions():
@@ -265,6 +278,10 @@ def measured(project, manager, annotator, annotator2, reviewer):
     Task.objects.filter(pk=tasks[0].pk).update(gold={"sentiment": "pos"})
     Task.objects.filter(pk=tasks[-1].pk).update(gold={"sentiment": "pos"})  # the accepted "neg" misses it
     Task.objects.filter(pk=tasks[2].pk).update(pii=[{"field": "text", "kind": "mobile", "start": 0, "end": 3}])
+    honeypot = TaskFactory(project=project, data={"text": "A honeypot"}, gold={"sentiment": "neg"})  # stays open
+    for user, answer in ((annotator, "neg"), (annotator2, "pos")):
+        Annotation.objects.create(task=honeypot, annotator=user, result={"sentiment": answer},
+                                  status=Annotation.Status.SUBMITTED, submitted_at=timezone.now())
     return build_release(project, manager)
 
 
@@ -288,7 +305,11 @@ def test_the_report_of_a_release_measures_all_four_criteria(measured, manager):
     assert 0 < embeddings["mean_pairwise_distance"] < 1
 
     accuracy = report["accuracy"]
-    assert accuracy["gold"]["gold_tasks"] == 2 and accuracy["gold"]["accuracy"] == 0.5
+    assert accuracy["gold"]["graded"] == 2 and accuracy["gold"]["accuracy"] == 0.5
+    # the annotators' own answers on gold tasks: the two released ones and the honeypot
+    people = {e["annotator"]["username"]: (e["answered"], e["accuracy"])
+              for e in accuracy["annotator_gold"]["annotators"]}
+    assert people == {"annotator": (3, pytest.approx(2 / 3, abs=1e-6)), "annotator2": (3, pytest.approx(1 / 3, abs=1e-6))}
     assert accuracy["agreement"]["reports"] == 27 and accuracy["agreement"]["mean_agreement"] == 1.0
     review = accuracy["review"]
     assert review["reviewed"] == 1 and review["overturned"] == 1
@@ -326,6 +347,8 @@ def test_a_release_without_text_or_choice_labels_gets_reasons_not_figures(base, 
     assert report["adaptability"]["labels"] == {} and "none" in report["adaptability"]["reason"]
     assert report["diversity"]["embeddings"]["reason"] == "at least two texts are needed"
     assert report["accuracy"]["gold"]["accuracy"] is None
+    assert report["accuracy"]["annotator_gold"]["graded"] == 0
+    assert report["accuracy"]["summary"].startswith("No gold answers")
 
 
 def test_the_first_request_starts_one_job_and_the_next_ones_read_it(measured, reviewer, client_for,
