@@ -75,8 +75,15 @@ def download(page, name: str) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
-def test_quality_dashboard_shows_agreement_and_reliability(page, live_server, seeded):
+def test_quality_dashboard_shows_agreement_and_reliability(page, live_server, seeded, annotator, annotator2,
+                                                          celery_worker):
     project, _ = seeded
+    # A task that completed while the broker was down: never checked until the manager recomputes.
+    unchecked = TaskFactory(project=project, data={"text": "迟到的任务"}, status=TaskStatus.COMPLETED,
+                            submitted_count=2)
+    for user in (annotator, annotator2):
+        Annotation.objects.create(task=unchecked, annotator=user, result={"sentiment": "pos"},
+                                  status=Annotation.Status.SUBMITTED, lead_time=6.0, submitted_at=timezone.now())
     login(page, live_server, "manager")
     page.get_by_role("link", name="Quality: Headlines").click()
     page.get_by_role("heading", name="Quality: Headlines").wait_for()
@@ -86,16 +93,28 @@ def test_quality_dashboard_shows_agreement_and_reliability(page, live_server, se
     rows.filter(has_text="annotator2").wait_for()
     assert rows.count() == 3  # header + two annotators
     first = rows.filter(has=page.get_by_role("cell", name="annotator", exact=True))
-    assert first.get_by_role("cell").nth(1).inner_text() == "4"
-    assert first.get_by_role("cell").nth(2).inner_text() == "4"
+    assert first.get_by_role("cell").nth(1).inner_text() == "5"  # submitted
+    assert first.get_by_role("cell").nth(2).inner_text() == "4"  # tasks checked
     # 3 of 4 checked tasks were accepted automatically.
     page.get_by_role("img", name="Accepted automatically 75%, sent to review 25%").wait_for()
     page.get_by_role("img", name="Mean agreement per day:", exact=False).wait_for()
     confusion = page.get_by_role("table", name="Confusion between annotators: sentiment")
-    # pos/neg disagreement once in each direction; the diagonal counts agreeing pairs twice.
+    # Every submitted pair counts (the unchecked task too): two pos/pos tasks, each pair counted in
+    # both orders, and the disputed task's pos/neg once in each direction.
     pos_row = confusion.get_by_role("row").filter(has=page.get_by_role("rowheader", name="pos"))
-    assert [c.inner_text() for c in pos_row.get_by_role("cell").all()] == ["2", "1", "0"]
+    assert [c.inner_text() for c in pos_row.get_by_role("cell").all()] == ["4", "1", "0"]
     shot(page, "release-quality-dashboard")
+
+    # Recompute runs in the real worker; the dashboard reloads with the task it checked.
+    page.get_by_role("button", name="Recompute").click()
+    page.get_by_role("status").filter(has_text="Finished.").wait_for(timeout=60_000)
+    page.get_by_text("1 checked: 1 accepted, 0 sent to review.").wait_for()
+    page.get_by_role("img", name="Accepted automatically 80%, sent to review 20%").wait_for()
+    bar = page.get_by_role("progressbar", name="Recompute progress")
+    assert bar.get_attribute("value") == bar.get_attribute("max")
+    unchecked.refresh_from_db()
+    assert unchecked.status == TaskStatus.ACCEPTED
+    first.get_by_role("cell").nth(2).filter(has_text="5").wait_for()
 
     page.get_by_label("Language").select_option("zh-hans")
     page.get_by_role("heading", name="质量：Headlines").wait_for()
