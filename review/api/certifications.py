@@ -55,6 +55,13 @@ class RevokeIn(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class ListPagination(PageNumberPagination):
+    """Pages of 50 as elsewhere; a client may ask for up to 500 (the base's certification matrix)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 def int_param(request, name: str) -> int | None:
     value = request.query_params.get(name)
     if value is None or value == "":
@@ -96,7 +103,7 @@ class CertificationListView(APIView):
         if request.query_params.get("active") in ("1", "true"):
             certifications = certifications.filter(pk__in=active_certifications().values("pk"))
         certifications = certifications.select_related("user", "granted_by").order_by("-granted_at", "-pk")
-        paginator = PageNumberPagination()
+        paginator = ListPagination()
         page = paginator.paginate_queryset(certifications, request, view=self)
         return paginator.get_paginated_response(CertificationOut(page, many=True).data)
 

@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,7 +14,7 @@ from annotation.access import organization_for_user, organization_ids, project_f
 from annotation.api.base import StrictSerializer
 from annotation.api.serializers import TaskOut
 from annotation.models.organizations import MANAGING_ROLES
-from review.api.certifications import CertificationOut, int_param
+from review.api.certifications import CertificationOut, ListPagination, int_param
 from review.models import Exam, ExamAttempt, Level
 from review.services.certification import active_certifications
 from review.services.exams import (
@@ -139,7 +138,7 @@ class ExamListView(APIView):
         project = int_param(request, "project")
         if project is not None:
             exams = exams.filter(project=project_for_user(request.user, project))
-        paginator = PageNumberPagination()
+        paginator = ListPagination()
         page = paginator.paginate_queryset(exams.order_by("-pk"), request, view=self)
         return paginator.get_paginated_response(exam_payloads(list(page), request.user))
 

@@ -225,3 +225,12 @@ def test_the_gate_answers_in_the_callers_language(client_for, annotator, gated_p
     assert response.status_code == 403
     assert response.json()["detail"] == ("该项目要求在“medicine”领域达到认证等级 2（标注员）；你在该领域的等级为 0。"
                                          "请通过资格考试或联系管理员。")
+
+
+def test_the_list_pages_by_50_and_a_client_may_ask_for_up_to_500(client_for, manager, annotator, base):
+    for i in range(3):
+        certification_grant(organization=base, user=annotator, domain=f"domain-{i}", level=2, granted_by=manager)
+    client = client_for(manager)
+    page = client.get(reverse("certification-list"), {"page_size": 2}).json()
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["next"] is not None
+    assert len(client.get(reverse("certification-list"), {"page_size": 10_000}).json()["results"]) == 3
