@@ -115,6 +115,18 @@ class ReviewTally:
         self.sources: Counter[str] = Counter()
         self.decisions: Counter[str] = Counter()
         self.levels: Counter[str] = Counter()
+        self.cot_steps: Counter[str] = Counter()
+        self.cot_answers: Counter[str] = Counter()
+
+    def _count_cot(self, verdicts: Any) -> None:
+        # A chain-of-thought reviewer's verdicts: {label: {"steps": [{"verdict"}], "answer": {"verdict"}}}.
+        for label in (verdicts or {}).values() if isinstance(verdicts, dict) else ():
+            if not isinstance(label, dict):
+                continue
+            self.cot_steps.update(str(step.get("verdict")) for step in label.get("steps") or []
+                                  if isinstance(step, dict))
+            if isinstance(label.get("answer"), dict):
+                self.cot_answers[str(label["answer"].get("verdict"))] += 1
 
     def add(self, provenance: Any, decisions: list[str] | None = None) -> None:
         """One record. ``decisions`` is the task's whole decision history (``ReviewDecision``
@@ -122,6 +134,7 @@ class ReviewTally:
         self.records += 1
         provenance = provenance if isinstance(provenance, dict) else {}
         self.sources[str(provenance.get("source") or "unknown")] += 1
+        self._count_cot(provenance.get("cot_verdicts"))
         reviews = [r for r in provenance.get("reviews") or [] if isinstance(r, dict)]
         if decisions is None:
             decisions = [str(r.get("decision")) for r in reviews]
@@ -141,6 +154,9 @@ class ReviewTally:
             "sources": dict(sorted(self.sources.items())),
             "decisions": dict(sorted(self.decisions.items())),
             "reviewer_levels": dict(sorted(self.levels.items())),
+            "cot_verdicts": {"steps": dict(sorted(self.cot_steps.items())),
+                             "answers": dict(sorted(self.cot_answers.items())),
+                             "steps_correct_rate": rate(self.cot_steps["correct"], sum(self.cot_steps.values()))},
         }
 
 

@@ -195,6 +195,19 @@ def test_review_coverage_and_overturn_rate_come_from_the_decisions():
     assert out["overturned"] == 2 and out["overturn_rate"] == pytest.approx(2 / 3, abs=1e-6)
     assert out["sources"] == {"auto": 1, "fix": 1, "review": 2}
     assert out["decisions"] == {"accept": 2, "fix": 1, "reject": 1}
+    assert out["cot_verdicts"] == {"steps": {}, "answers": {}, "steps_correct_rate": None}
+
+
+def test_chain_of_thought_verdicts_are_counted_per_step_and_answer():
+    tally = ReviewTally()
+    verdicts = {"reasoning": {"steps": [{"verdict": "correct"}, {"verdict": "incorrect", "comment": "sign"},
+                                        {"verdict": "correct"}, {"verdict": "neutral"}],
+                              "answer": {"verdict": "correct"}}}
+    tally.add({"source": "review", "reviews": [{"decision": "accept"}], "cot_verdicts": verdicts})
+    tally.add({"source": "auto", "reviews": [], "cot_verdicts": None})
+    out = tally.summary()["cot_verdicts"]
+    assert out == {"steps": {"correct": 2, "incorrect": 1, "neutral": 1}, "answers": {"correct": 1},
+                   "steps_correct_rate": 0.5}
 
 
 # --- model adaptability -----------------------------------------------------------------------
