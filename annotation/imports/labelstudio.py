@@ -201,9 +201,17 @@ def convert_result(schema: Schema, items: Any, *, data: dict, width: int | None,
     try:
         validate_result(schema, out, data=data, width=width, height=height)
     except SchemaError as exc:
-        bad, message = exc.errors[0]
-        raise RowError(f"{path}.{bad.removeprefix('result.')}", message) from exc
+        raise ResultErrors([(f"{path}.{bad.removeprefix('result.')}", message) for bad, message in exc.errors]
+                           ) from exc
     return out
+
+
+class ResultErrors(RowError):
+    """Every field of a converted result the schema refuses; the row error names the first."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__(*errors[0])
+        self.errors = errors
 
 
 class UserMap:
@@ -349,7 +357,8 @@ def check_file(path: Path, schema: Schema) -> dict[str, list[str]]:
                         convert_result(schema, annotation.result, data=row["data"], width=size[0], height=size[1],
                                        path=f"annotations[{annotation.index}].result")
                 except RowError as exc:
-                    errors[f"{prefix}.{exc.path}"] = [exc.message]
+                    for path, message in getattr(exc, "errors", [(exc.path, exc.message)]):
+                        errors.setdefault(f"{prefix}.{path}", []).append(message)
                     if len(errors) >= MAX_CHECK_ERRORS:
                         break
         except ImportFailed as exc:

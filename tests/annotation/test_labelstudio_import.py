@@ -115,7 +115,7 @@ def test_two_annotations_for_the_same_user_refuse_the_row(project, manager):
     ([choice("great")], "annotations[0].result.sentiment", "must be one of pos, neg, neu"),
     ([choice("pos", name="mood")], "annotations[0].result[0].from_name", "no label named 'mood'"),
     ([{**choice("pos"), "type": "labels"}], "annotations[0].result[0].type", "takes 'choices' results"),
-    ([span(0, 4, "PER", "Nope")], "annotations[0].result.entities[0].text", "does not match"),
+    ([choice("pos"), span(0, 4, "PER", "Nope")], "annotations[0].result.entities[0].text", "does not match"),
     ([{"from_name": "note", "type": "textarea", "value": {"text": [3]}}], "annotations[0].result[0].value.text",
      "list of strings"),
 ])
@@ -187,8 +187,10 @@ def test_the_api_answers_400_naming_each_path_that_does_not_fit(transactional_db
            ls_task(3, "y", [{"from_name": "quality", "type": "rating", "value": {"rating": 9}}])]
     response = client_for(manager).post(url(project) + "?format=label-studio", bad, format="json")
     assert response.status_code == 400
-    assert set(response.data) == {"tasks[1].annotations[0].result.sentiment",
+    assert set(response.data) == {"tasks[1].annotations[0].result.sentiment",  # every field of every task
+                                  "tasks[2].annotations[0].result.sentiment",
                                   "tasks[2].annotations[0].result.quality"}
+    assert "required" in str(response.data["tasks[2].annotations[0].result.sentiment"][0])
     assert "from 1 to 5" in str(response.data["tasks[2].annotations[0].result.quality"][0])
     assert not Job.objects.exists() and not Task.objects.exists()
 
