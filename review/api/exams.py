@@ -128,7 +128,8 @@ def attempt_for_user(user, attempt_id: int, *, candidate_only: bool = False) -> 
 
 
 class ExamListView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("organization", int), OpenApiParameter("project", int)],
+    @extend_schema(operation_id="v1_exams_list",
+                   parameters=[OpenApiParameter("organization", int), OpenApiParameter("project", int)],
                    responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         exams = exams_with_counts().filter(organization_id__in=organization_ids(request.user))
