@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -427,3 +429,17 @@ def test_the_report_is_computed_by_a_real_worker(transactional_db, base, manager
     assert Job.objects.get(pk=job_id).state == Job.State.SUCCEEDED, Job.objects.get(pk=job_id).error
     report = client.get(url).json()
     assert report["records"] == 3 and report["diversity"]["labels"]["sentiment"]["counts"]["pos"] == 2
+
+
+def test_the_report_costs_the_same_queries_whatever_the_number_of_records(project, manager, annotator, annotator2):
+    def queries_for(n: int) -> int:
+        p = ProjectFactory(organization=project.organization)
+        for i in range(n):
+            task = TaskFactory(project=p, data={"text": f"{POSITIVE[i % 14]} ({i})"}, gold={"sentiment": "pos"})
+            accept(task, result={"sentiment": "pos"}, annotators=[annotator, annotator2], agreement=1.0)
+        release = build_release(p, manager)
+        with CaptureQueriesContext(connection) as captured:
+            release_report_compute(release=release)
+        return len(captured)
+
+    assert queries_for(3) == queries_for(30)
