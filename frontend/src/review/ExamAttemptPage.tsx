@@ -38,6 +38,10 @@ function Taking({ loaded, onChange }: { loaded: Loaded; onChange: (a: Attempt) =
   const [index, setIndex] = useState(progress.firstOpen ?? 0);
   const current = items[index];
   const othersOpen = items.some((it, i) => i !== index && !it.answered);
+  // the editor keeps its own state; a new item object only when the item itself changes
+  const task = current?.task;
+  const given = current?.given ?? null;
+  const editorTask = useMemo(() => (task ? editorItem(task, given) : null), [task?.id, attempt.id]); // eslint-disable-line react-hooks/exhaustive-deps
   const edited = useRef<Result>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -102,12 +106,12 @@ function Taking({ loaded, onChange }: { loaded: Loaded; onChange: (a: Attempt) =
         </p>
       )}
       <ErrorBox error={error} />
-      {current && (
+      {current && editorTask && (
         <TaskEditor
           key={`${attempt.id}:${current.task.id}`}
           schema={schema}
           instructions={instructions}
-          item={editorItem(current.task, current.given)}
+          item={editorTask}
           preview
           header={<strong>{t('attempt.item', { n: index + 1 })}</strong>}
           onResultChange={(r) => {

@@ -73,7 +73,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
   const registry = useMemo(() => buildReviewActions(), []);
 
   const diffs = useMemo(() => (ok && detail ? diffResults(ok, annotations.map((a) => a.result), detail.task.data) : []), [ok, detail, annotations]);
-  const proposed = detail?.reviewed?.result ?? consensusResult(detail?.consistency ?? null);
+  const proposed = useMemo(() => detail?.reviewed?.result ?? consensusResult(detail?.consistency ?? null), [detail]);
   const base = annotations[selected] ?? null;
   const underReview = base ? base.result : proposed;
   const reviewedName = base ? annotatorName(t, base, selected) : t('review.item.proposed');
@@ -154,6 +154,12 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [registry]);
 
+  const fixItem = useMemo(() => {
+    if (!detail) return null;
+    const start: Result | null = fixSource === 'proposed' ? (underReview ?? null) : (annotations[fixSource]?.result ?? null);
+    return editorItem(detail.task, start);
+  }, [detail, fixSource, underReview, annotations]);
+
   // keep the item held while the reviewer works on it (the queue's lease lapses otherwise)
   const [leaseUntil, setLeaseUntil] = useState<string | null>(null);
   const leased = detail?.lease_expires_at != null && outcome === null;
@@ -171,7 +177,6 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
   if (loaded.loading && !detail) return <p>{t('common.loading')}</p>;
   if (!detail) return <ErrorBox error={loaded.error} />;
   const item = detail.item;
-  const fixStart: Result | null = fixSource === 'proposed' ? (underReview ?? null) : (annotations[fixSource]?.result ?? null);
 
   return (
     <div className="review-item">
@@ -244,7 +249,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
         </form>
       )}
 
-      {mode === 'fix' && ok && (
+      {mode === 'fix' && ok && fixItem && (
         <section className="panel" aria-label={t('review.fix.title')}>
           <h2>{t('review.fix.title')}</h2>
           <label className="row">
@@ -262,7 +267,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
             key={`fix:${detail.item.id}:${String(fixSource)}`}
             schema={ok}
             instructions=""
-            item={editorItem(detail.task, fixStart)}
+            item={fixItem}
             preview
             onResultChange={(r) => {
               fixResult.current = r;
