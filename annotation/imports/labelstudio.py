@@ -17,7 +17,7 @@ Result items map by ``from_name`` (the label's name) and ``type``:
 | --- | --- | --- |
 | ``choices`` | choice / multi_choice | ``choices`` (exactly one for choice) |
 | ``labels`` | spans | ``start``, ``end``, ``labels[0]`` (``text`` is checked against the data) |
-| ``rectanglelabels`` | boxes | ``x``, ``y``, ``width``, ``height`` in percent → pixels, ``rectanglelabels[0]``; rotation must be 0 |
+| ``rectanglelabels`` | boxes | ``x``, ``y``, ``width``, ``height`` % → pixels, ``rectanglelabels[0]``, no rotation |
 | ``polygonlabels`` | polygons | ``points`` in percent → pixels, ``polygonlabels[0]`` |
 | ``rating`` | rating | ``rating`` |
 | ``textarea`` | text | ``text`` lines joined by newlines |

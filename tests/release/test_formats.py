@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 import yaml
 from defusedxml import ElementTree as SafeET
+from hypothesis import given, settings as hyp_settings, strategies as st
 from PIL import Image
 
 import release.formats.all  # noqa: F401  (registers every format)
+from annotation.imports.labelstudio import convert_result
 from annotation.schema import parse_schema
 from release.formats import FORMATS, ExportContext
 from release.formats.conll import bio_tags, tokenize
+from release.formats.labelstudio import ls_result
 from release.formats.ziputil import ZipEntry, stream_zip
 from release.services.exports import ExportRefused
 from tests.factories import COT_SCHEMA, IMAGE_SCHEMA, TEXT_SCHEMA
@@ -104,7 +107,8 @@ def test_yolo_zip_has_data_yaml_and_normalised_labels():
     lines = [line.split() for line in archive.read("labels/11.txt").decode().splitlines()]
     assert [line[0] for line in lines] == ["0", "1"]
     cls, cx, cy, w, h = lines[0]
-    assert (float(cx) * 640, float(cy) * 480, float(w) * 640, float(h) * 480) == pytest.approx((35, 40, 50, 40), abs=1e-3)
+    pixels = (float(cx) * 640, float(cy) * 480, float(w) * 640, float(h) * 480)
+    assert pixels == pytest.approx((35, 40, 50, 40), abs=1e-3)
     cx, cy, w, h = map(float, lines[1][1:])
     assert (cx * 640 - w * 640 / 2, cy * 480 - h * 480 / 2) == pytest.approx((100, 0), abs=1e-3)
     assert archive.read("labels/12.txt") == b""  # a background image
@@ -377,3 +381,48 @@ def test_image_formats_stream_from_a_built_release_through_the_api(base, manager
 
     response, body = download(format="conll")
     assert response.status_code == 400 and "format" in response.json()
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+
+@given(st.text(alphabet="ab 北京\n", max_size=30),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from(["PER", "LOC"])), max_size=5))
+def test_conll_tags_are_always_valid_bio(text, raw_spans):
+    spans = [{"start": s, "end": min(s + n, len(text)), "label": label} for s, n, label in raw_spans
+             if s < len(text)]
+    tokens = tokenize(text)
+    tags = bio_tags(tokens, spans)
+    assert len(tags) == len(tokens)
+    assert_bio(tags)
+    assert all(" " not in token and "\n" not in token for token, _, _ in tokens)
+
+
+@hyp_settings(max_examples=50)
+@given(st.integers(2, 4000), st.integers(2, 4000), st.data())
+def test_whole_pixel_boxes_and_polygons_survive_the_label_studio_percent_round_trip(width, height, data):
+    schema = parse_schema(IMAGE_SCHEMA)
+    x, y = data.draw(st.integers(0, width - 1)), data.draw(st.integers(0, height - 1))
+    w, h = data.draw(st.integers(1, width - x)), data.draw(st.integers(1, height - y))
+    points = data.draw(st.lists(st.tuples(st.integers(0, width), st.integers(0, height)), min_size=3, max_size=6))
+    result = {"objects": [{"x": x, "y": y, "w": w, "h": h, "label": "car"}],
+              "shape": [{"points": [list(p) for p in points], "label": "lesion"}]}
+    items = ls_result(schema, result, width=width, height=height, prefix="t")
+    assert convert_result(schema, items, data={}, width=width, height=height, path="result") == result
+
+
+def test_writers_send_bytes_before_they_have_read_every_record():
+    read = []
+
+    def records():
+        for i in range(1, 20_001):
+            read.append(i)
+            yield record(i, {"text": f"Zhang San {i} visited Hefei and met Li Si."},
+                         {"entities": [{"start": 0, "end": 9, "label": "PER"}]})
+
+    for name in ("conll", "label-studio"):
+        read.clear()
+        ctx = ExportContext(release=None, schema=parse_schema(NER_SCHEMA), manifest={}, media_root=Path("/"))
+        stream = FORMATS[name].write(ctx, records)
+        next(stream)
+        assert 0 < len(read) < 20_000, name
