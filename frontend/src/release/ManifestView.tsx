@@ -5,6 +5,7 @@ import { spokenSummary } from './charts';
 import { BarChart } from './Charts';
 import { formatDate, formatNumber, userName } from './format';
 import { manifestFacts } from './manifest';
+import { DataTable, FactTable } from './Tables';
 
 export function ManifestView({ release }: { release: Release }) {
   const { t, lang } = useI18n();
@@ -13,54 +14,20 @@ export function ManifestView({ release }: { release: Release }) {
   return (
     <section aria-labelledby="manifest-heading">
       <h2 id="manifest-heading">{t('release.manifest.title')}</h2>
-      <table className="table">
-        <tbody>
-          <tr>
-            <th scope="row">{t('release.field.records')}</th>
-            <td data-testid="record-count">{formatNumber(release.record_count, lang)}</td>
-          </tr>
-          <tr>
-            <th scope="row">{t('release.manifest.merkleRoot')}</th>
-            <td><code data-testid="merkle-root" style={{ wordBreak: 'break-all' }}>{release.merkle_root || t('common.none')}</code></td>
-          </tr>
-          <tr>
-            <th scope="row">{t('release.manifest.auditHead')}</th>
-            <td><code style={{ wordBreak: 'break-all' }}>{release.audit_head || t('common.none')}</code></td>
-          </tr>
-          <tr>
-            <th scope="row">{t('release.field.createdAt')}</th>
-            <td>{formatDate(release.created_at, lang)} · {userName(release.created_by)}</td>
-          </tr>
-          {m.schemaSha && (
-            <tr>
-              <th scope="row">{t('release.manifest.schemaSha')}</th>
-              <td><code style={{ wordBreak: 'break-all' }}>{m.schemaSha}</code></td>
-            </tr>
-          )}
-          {m.guidelineSha && (
-            <tr>
-              <th scope="row">{t('release.manifest.guidelineSha')}</th>
-              <td><code style={{ wordBreak: 'break-all' }}>{m.guidelineSha}</code></td>
-            </tr>
-          )}
-          {m.agreement && (
-            <tr>
-              <th scope="row">{t('release.manifest.agreement')}</th>
-              <td>{t('release.manifest.agreementValues', { mean: formatNumber(m.agreement.mean, lang), min: formatNumber(m.agreement.min, lang) })}</td>
-            </tr>
-          )}
-          <tr>
-            <th scope="row">{t('release.manifest.modelVersions')}</th>
-            <td>{m.modelVersions.length > 0 ? m.modelVersions.join(', ') : t('common.none')}</td>
-          </tr>
-          {release.note && (
-            <tr>
-              <th scope="row">{t('release.field.note')}</th>
-              <td className="data-cell">{release.note}</td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      <FactTable
+        caption={t('release.manifest.title')}
+        facts={[
+          [t('release.field.records'), <span data-testid="record-count">{formatNumber(release.record_count, lang)}</span>],
+          [t('release.manifest.merkleRoot'), <Digest value={release.merkle_root} testId="merkle-root" />],
+          [t('release.manifest.auditHead'), <Digest value={release.audit_head} />],
+          [t('release.field.createdAt'), `${formatDate(release.created_at, lang)} · ${userName(release.created_by)}`],
+          !!m.schemaSha && [t('release.manifest.schemaSha'), <Digest value={m.schemaSha} />],
+          !!m.guidelineSha && [t('release.manifest.guidelineSha'), <Digest value={m.guidelineSha} />],
+          !!m.agreement && [t('release.manifest.agreement'), t('release.manifest.agreementValues', { mean: formatNumber(m.agreement.mean, lang), min: formatNumber(m.agreement.min, lang) })],
+          [t('release.manifest.modelVersions'), m.modelVersions.length > 0 ? m.modelVersions.join(', ') : t('common.none')],
+          !!release.note && [t('release.field.note'), <span className="data-cell">{release.note}</span>],
+        ]}
+      />
       {Object.keys(m.bySource).length > 0 && (
         <BarChart
           label={t('release.manifest.bySourceChart', { summary: spokenSummary(m.bySource) })}
@@ -71,25 +38,12 @@ export function ManifestView({ release }: { release: Release }) {
         />
       )}
       {m.reviewers.length > 0 && (
-        <table className="table">
-          <caption style={{ textAlign: 'left', fontWeight: 600 }}>{t('release.manifest.reviewers')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('release.manifest.reviewer')}</th>
-              <th scope="col">{t('release.manifest.level')}</th>
-              <th scope="col">{t('release.manifest.decisions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {m.reviewers.map((r) => (
-              <tr key={r.username}>
-                <td>{r.username}</td>
-                <td>{r.level ?? t('common.none')}</td>
-                <td>{r.decisions ?? t('common.none')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={t('release.manifest.reviewers')}
+          showCaption
+          headers={[t('release.manifest.reviewer'), t('release.manifest.level'), t('release.manifest.decisions')]}
+          rows={m.reviewers.map((r) => ({ key: r.username, cells: [r.username, r.level ?? t('common.none'), r.decisions ?? t('common.none')] }))}
+        />
       )}
       {m.labelDistribution.map(([label, counts]) => (
         <div key={label}>
@@ -109,4 +63,10 @@ export function ManifestView({ release }: { release: Release }) {
       </details>
     </section>
   );
+}
+
+/** A hex digest in full (it is what a buyer compares), breaking anywhere to fit. */
+function Digest({ value, testId }: { value: string | null | undefined; testId?: string }) {
+  const { t } = useI18n();
+  return <code data-testid={testId} style={{ wordBreak: 'break-all' }}>{value || t('common.none')}</code>;
 }

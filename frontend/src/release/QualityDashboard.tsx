@@ -12,6 +12,7 @@ import { dayNumber } from './charts';
 import { HeatmapTable, LineChart, ShareBar } from './Charts';
 import { formatNumber, formatPercent } from './format';
 import { JobStatus, useJob } from './JobStatus';
+import { DataTable, FactTable } from './Tables';
 
 export function QualityDashboard({ projectId }: { projectId: number }) {
   const { t } = useI18n();
@@ -76,16 +77,16 @@ function Dashboard({ q }: { q: ProjectQuality }) {
     <>
       <section aria-labelledby="overall-heading">
         <h2 id="overall-heading">{t('quality.overall')}</h2>
-        <table className="table">
-          <tbody>
-            <tr><th scope="row">{t('quality.tasksChecked')}</th><td>{formatNumber(q.tasks.checked, lang)} / {formatNumber(q.tasks.annotated, lang)}</td></tr>
-            <tr><th scope="row">{t('quality.percentAgreement')}</th><td>{pct(q.overall.percent_agreement)}</td></tr>
-            <tr><th scope="row">{t('quality.alpha')}</th><td>{n3(q.overall.krippendorff_alpha)}</td></tr>
-            <tr><th scope="row">{t('quality.kappa')}</th><td>{n3(q.overall.fleiss_kappa)}</td></tr>
-            <tr><th scope="row">{t('quality.meanTaskAgreement')}</th><td>{pct(q.overall.mean_task_agreement)}</td></tr>
-            <tr><th scope="row">{t('quality.meanConfidence')}</th><td>{pct(q.overall.mean_confidence)}</td></tr>
-          </tbody>
-        </table>
+        <FactTable
+          facts={[
+            [t('quality.tasksChecked'), `${formatNumber(q.tasks.checked, lang)} / ${formatNumber(q.tasks.annotated, lang)}`],
+            [t('quality.percentAgreement'), pct(q.overall.percent_agreement)],
+            [t('quality.alpha'), n3(q.overall.krippendorff_alpha)],
+            [t('quality.kappa'), n3(q.overall.fleiss_kappa)],
+            [t('quality.meanTaskAgreement'), pct(q.overall.mean_task_agreement)],
+            [t('quality.meanConfidence'), pct(q.overall.mean_confidence)],
+          ]}
+        />
       </section>
 
       <section aria-labelledby="decisions-heading">
@@ -124,28 +125,14 @@ function Dashboard({ q }: { q: ProjectQuality }) {
 
       <section aria-labelledby="labels-heading">
         <h2 id="labels-heading">{t('quality.labels')}</h2>
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('quality.label')}</th>
-              <th scope="col">{t('quality.percentAgreement')}</th>
-              <th scope="col">{t('quality.alpha')}</th>
-              <th scope="col">{t('quality.kappa')}</th>
-              <th scope="col">{t('quality.meanSimilarity')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(q.labels).map(([name, l]) => (
-              <tr key={name}>
-                <th scope="row">{name} <span className="badge">{l.type}</span></th>
-                <td>{pct(l.percent_agreement)}</td>
-                <td>{n3(l.krippendorff_alpha)}</td>
-                <td>{n3(l.fleiss_kappa)}</td>
-                <td>{pct(l.mean_similarity)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={t('quality.labels')}
+          headers={[t('quality.label'), t('quality.percentAgreement'), t('quality.alpha'), t('quality.kappa'), t('quality.meanSimilarity')]}
+          rows={Object.entries(q.labels).map(([name, l]) => ({
+            key: name,
+            cells: [<>{name} <span className="badge">{l.type}</span></>, pct(l.percent_agreement), n3(l.krippendorff_alpha), n3(l.fleiss_kappa), pct(l.mean_similarity)],
+          }))}
+        />
         {confusions.map(([name, l]) => (
           <div key={name} style={{ margin: '1em 0' }}>
             <HeatmapTable
@@ -164,33 +151,22 @@ function Dashboard({ q }: { q: ProjectQuality }) {
         {q.annotators.length === 0 ? (
           <p className="muted">{t('quality.noAnnotators')}</p>
         ) : (
-          <table className="table">
-            <caption className="sr-only">{t('quality.reliability')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('quality.annotator')}</th>
-                <th scope="col">{t('quality.submitted')}</th>
-                <th scope="col">{t('quality.tasksChecked')}</th>
-                <th scope="col">{t('quality.agreementWithConsensus')}</th>
-                <th scope="col">{t('quality.meanLeadTime')}</th>
-                <th scope="col">{t('quality.goldAccuracy')}</th>
-                <th scope="col">{t('quality.overturnRate')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.annotators.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.username}</td>
-                  <td>{formatNumber(a.submitted, lang)}</td>
-                  <td>{formatNumber(a.tasks_checked, lang)}</td>
-                  <td>{pct(a.agreement_with_consensus)}</td>
-                  <td>{a.mean_lead_time === null ? t('common.none') : t('release.seconds', { n: formatNumber(a.mean_lead_time, lang, 1) })}</td>
-                  <td>{withCount(pct(a.gold_accuracy ?? null), a.gold_seen)}</td>
-                  <td>{withCount(pct(a.overturn_rate ?? null), a.reviewed)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption={t('quality.reliability')}
+            headers={[t('quality.annotator'), t('quality.submitted'), t('quality.tasksChecked'), t('quality.agreementWithConsensus'), t('quality.meanLeadTime'), t('quality.goldAccuracy'), t('quality.overturnRate')]}
+            rows={q.annotators.map((a) => ({
+              key: a.id,
+              cells: [
+                a.username,
+                formatNumber(a.submitted, lang),
+                formatNumber(a.tasks_checked, lang),
+                pct(a.agreement_with_consensus),
+                a.mean_lead_time === null ? t('common.none') : t('release.seconds', { n: formatNumber(a.mean_lead_time, lang, 1) }),
+                withCount(pct(a.gold_accuracy ?? null), a.gold_seen),
+                withCount(pct(a.overturn_rate ?? null), a.reviewed),
+              ],
+            }))}
+          />
         )}
       </section>
     </>

@@ -1,33 +1,19 @@
 // /releases/:id/quality — the release's quality report along the four criteria of the national
 // guidance for high-quality datasets: structure, diversity, accuracy, adaptability.
-import { ErrorBox } from '../app/errors';
 import { useI18n, type MessageKey } from '../i18n';
 import { releases, type QualityReport } from './api';
 import { spokenSummary } from './charts';
 import { BarChart, LineChart } from './Charts';
+import { ComputedPage } from './ComputedPage';
 import { formatNumber, formatPercent } from './format';
-import { ReleaseHeader } from './ReleaseHeader';
 import { CRITERIA, criterionView, type CriterionName } from './report';
 import { MetricTable } from './MetricTable';
-import { JobStatus } from './JobStatus';
-import { useComputed } from './useComputed';
-import { useRelease } from './useRelease';
 
 export function QualityReportPage({ releaseId }: { releaseId: number }) {
-  const { t } = useI18n();
-  const { release, project, error } = useRelease(releaseId);
-  const ready = release?.state === 'ready';
-  const report = useComputed(ready ? () => releases.quality(releaseId) : null, [releaseId, ready]);
-  if (!release) return error ? <ErrorBox error={error} /> : <p>{t('common.loading')}</p>;
   return (
-    <section>
-      <ReleaseHeader release={release} project={project} tab="quality" />
-      <ErrorBox error={error ?? report.error} />
-      {!ready && <p className="muted">{t('release.downloads.notReady')}</p>}
-      {ready && !report.data && (report.loading || report.job) && <p className="muted">{t('release.quality.computing')}</p>}
-      <JobStatus job={report.job} error={report.jobError} label={t('release.quality.progress')} />
-      {report.data && <Report report={report.data} />}
-    </section>
+    <ComputedPage releaseId={releaseId} tab="quality" load={releases.quality}>
+      {(report: QualityReport) => <Report report={report} />}
+    </ComputedPage>
   );
 }
 

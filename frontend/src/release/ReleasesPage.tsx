@@ -11,6 +11,7 @@ import { releases, SOURCES, type Release, type Source } from './api';
 import { buildFilters, type FilterProblem } from './filters';
 import { JobStatus, useJob } from './JobStatus';
 import { formatDate, formatNumber, userName } from './format';
+import { DataTable } from './Tables';
 
 export function ReleasesPage({ projectId }: { projectId: number }) {
   const { t, lang } = useI18n();
@@ -31,32 +32,21 @@ export function ReleasesPage({ projectId }: { projectId: number }) {
       {list.loading && !list.data && <p>{t('common.loading')}</p>}
       {list.data && items.length === 0 && <p>{t('release.list.empty')}</p>}
       {items.length > 0 && (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">{t('release.field.version')}</th>
-              <th scope="col">{t('release.field.name')}</th>
-              <th scope="col">{t('release.field.state')}</th>
-              <th scope="col">{t('release.field.records')}</th>
-              <th scope="col">{t('release.field.createdAt')}</th>
-              <th scope="col">{t('release.field.createdBy')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r: Release) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={`/releases/${r.id}`}>{t('release.versionLabel', { version: r.version })}</Link>
-                </td>
-                <td>{r.name || t('common.none')}</td>
-                <td>{t(`release.state.${r.state}` as MessageKey)}</td>
-                <td>{formatNumber(r.record_count, lang)}</td>
-                <td>{formatDate(r.created_at, lang)}</td>
-                <td>{userName(r.created_by)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={t('release.list.heading')}
+          headers={[t('release.field.version'), t('release.field.name'), t('release.field.state'), t('release.field.records'), t('release.field.createdAt'), t('release.field.createdBy')]}
+          rows={items.map((r: Release) => ({
+            key: r.id,
+            cells: [
+              <Link to={`/releases/${r.id}`}>{t('release.versionLabel', { version: r.version })}</Link>,
+              r.name || t('common.none'),
+              t(`release.state.${r.state}` as MessageKey),
+              formatNumber(r.record_count, lang),
+              formatDate(r.created_at, lang),
+              userName(r.created_by),
+            ],
+          }))}
+        />
       )}
     </section>
   );

@@ -1,30 +1,17 @@
-// /releases/:id/value — the value statement (tokens × price per token) and the contribution ledger
-// that credits each annotator and each base with their accepted, quality-weighted share.
-import { ErrorBox } from '../app/errors';
+// /releases/:id/value — the value statement (billable units × price per token) and the contribution
+// ledger that credits each annotator and each base with their accepted, quality-weighted share.
 import { useI18n } from '../i18n';
 import { releases, type ValueStatement } from './api';
 import { BarChart } from './Charts';
+import { ComputedPage } from './ComputedPage';
 import { formatMoney, formatNumber, formatPercent } from './format';
-import { ReleaseHeader } from './ReleaseHeader';
-import { JobStatus } from './JobStatus';
-import { useComputed } from './useComputed';
-import { useRelease } from './useRelease';
+import { DataTable, FactTable } from './Tables';
 
 export function ValuePage({ releaseId }: { releaseId: number }) {
-  const { t } = useI18n();
-  const { release, project, error } = useRelease(releaseId);
-  const ready = release?.state === 'ready';
-  const value = useComputed(ready ? () => releases.value(releaseId) : null, [releaseId, ready]);
-  if (!release) return error ? <ErrorBox error={error} /> : <p>{t('common.loading')}</p>;
   return (
-    <section>
-      <ReleaseHeader release={release} project={project} tab="value" />
-      <ErrorBox error={error ?? value.error} />
-      {!ready && <p className="muted">{t('release.downloads.notReady')}</p>}
-      {ready && !value.data && (value.loading || value.job) && <p className="muted">{t('release.quality.computing')}</p>}
-      <JobStatus job={value.job} error={value.jobError} label={t('release.quality.progress')} />
-      {value.data && <Statement v={value.data} />}
-    </section>
+    <ComputedPage releaseId={releaseId} tab="value" load={releases.value}>
+      {(v: ValueStatement) => <Statement v={v} />}
+    </ComputedPage>
   );
 }
 
@@ -41,40 +28,17 @@ function Statement({ v }: { v: ValueStatement }) {
     <>
       <section aria-labelledby="value-heading">
         <h2 id="value-heading">{t('release.value.title')}</h2>
-        <table className="table">
-          <tbody>
-            <tr>
-              <th scope="row">{t('release.value.textTokens')}</th>
-              <td>{formatNumber(v.tokens.text_tokens, lang)}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('release.value.images')}</th>
-              <td>{formatNumber(v.tokens.images, lang)}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('release.value.audioSeconds')}</th>
-              <td>{t('release.seconds', { n: formatNumber(v.tokens.audio_seconds, lang, 1) })}</td>
-            </tr>
-            {v.tokens.billable_units !== undefined && (
-              <tr>
-                <th scope="row">{t('release.value.billableUnits')}</th>
-                <td>{formatNumber(v.tokens.billable_units, lang)}</td>
-              </tr>
-            )}
-            <tr>
-              <th scope="row">{t('release.value.tokenizer')}</th>
-              <td><code>{v.tokens.tokenizer || t('common.none')}</code></td>
-            </tr>
-            <tr>
-              <th scope="row">{t('release.value.pricePerToken')}</th>
-              <td>{priced ? formatMoney(v.price_per_token, v.currency, lang, true) : t('release.value.noPrice')}</td>
-            </tr>
-            <tr>
-              <th scope="row">{t('release.value.value')}</th>
-              <td><strong data-testid="release-value">{money(v.value)}</strong></td>
-            </tr>
-          </tbody>
-        </table>
+        <FactTable
+          facts={[
+            [t('release.value.textTokens'), formatNumber(v.tokens.text_tokens, lang)],
+            [t('release.value.images'), formatNumber(v.tokens.images, lang)],
+            [t('release.value.audioSeconds'), t('release.seconds', { n: formatNumber(v.tokens.audio_seconds, lang, 1) })],
+            v.tokens.billable_units !== undefined && [t('release.value.billableUnits'), formatNumber(v.tokens.billable_units, lang)],
+            [t('release.value.tokenizer'), <code>{v.tokens.tokenizer || t('common.none')}</code>],
+            [t('release.value.pricePerToken'), priced ? formatMoney(v.price_per_token, v.currency, lang, true) : t('release.value.noPrice')],
+            [t('release.value.value'), <strong data-testid="release-value">{money(v.value)}</strong>],
+          ]}
+        />
         <p className="muted">{t('release.value.formula')}</p>
         {v.rules && (
           <details>
@@ -99,51 +63,23 @@ function Statement({ v }: { v: ValueStatement }) {
               valueHeader={t('release.ledger.share')}
               formatValue={(n) => formatPercent(n, lang)}
             />
-            <table className="table">
-              <caption className="sr-only">{t('release.ledger.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('release.ledger.annotator')}</th>
-                  <th scope="col">{t('release.ledger.accepted')}</th>
-                  <th scope="col">{t('release.ledger.fixed')}</th>
-                  <th scope="col">{t('release.ledger.share')}</th>
-                  <th scope="col">{t('release.value.value')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {v.ledger.map((r) => (
-                  <tr key={r.annotator.id}>
-                    <td>{r.annotator.username}</td>
-                    <td>{formatNumber(r.accepted, lang)}</td>
-                    <td>{formatNumber(r.fixed ?? 0, lang)}</td>
-                    <td>{formatPercent(r.weighted_share, lang)}</td>
-                    <td>{money(r.value)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={t('release.ledger.title')}
+              headers={[t('release.ledger.annotator'), t('release.ledger.accepted'), t('release.ledger.fixed'), t('release.ledger.share'), t('release.value.value')]}
+              rows={v.ledger.map((r) => ({
+                key: r.annotator.id,
+                cells: [r.annotator.username, formatNumber(r.accepted, lang), formatNumber(r.fixed ?? 0, lang), formatPercent(r.weighted_share, lang), money(r.value)],
+              }))}
+            />
           </>
         )}
         {v.bases.length > 0 && (
-          <table className="table">
-            <caption style={{ textAlign: 'left', fontWeight: 600 }}>{t('release.ledger.bases')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('release.ledger.base')}</th>
-                <th scope="col">{t('release.ledger.share')}</th>
-                <th scope="col">{t('release.value.value')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.bases.map((b) => (
-                <tr key={baseName(b.organization)}>
-                  <td>{baseName(b.organization)}</td>
-                  <td>{formatPercent(b.share, lang)}</td>
-                  <td>{money(b.value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption={t('release.ledger.bases')}
+            showCaption
+            headers={[t('release.ledger.base'), t('release.ledger.share'), t('release.value.value')]}
+            rows={v.bases.map((b) => ({ key: baseName(b.organization), cells: [baseName(b.organization), formatPercent(b.share, lang), money(b.value)] }))}
+          />
         )}
       </section>
     </>
