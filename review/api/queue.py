@@ -7,6 +7,7 @@ annotated: no annotator on the annotations, no annotator ids in the reasons.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -39,10 +40,10 @@ def project_param(request, *, required: bool) -> Project | None:
         raw = request.data.get("project")
     if raw is None:
         if required:
-            raise ValidationError({"project": ["This parameter is required."]})
+            raise ValidationError({"project": [_("This parameter is required.")]})
         return None
     if not str(raw).isdigit():
-        raise ValidationError({"project": ["must be a project id"]})
+        raise ValidationError({"project": [_("must be a project id")]})
     return project_for_user(request.user, int(raw), roles=REVIEW_ROLES)
 
 

@@ -1,6 +1,7 @@
 """``POST /reviews/``: accept, reject or fix one review item. Validate → ``review_decide`` → JSON."""
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -23,7 +24,7 @@ class ReviewIn(StrictSerializer):
 
     def validate_result(self, value):
         if value is not None and not isinstance(value, dict):
-            raise serializers.ValidationError("must be an object keyed by label name")
+            raise serializers.ValidationError(_("must be an object keyed by label name"))
         return value
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 ROUTES = ("all", "conflicts", "failed_checks", "sample", "low_confidence", "unreliable")
@@ -50,10 +52,8 @@ class ReviewPolicy:
         else:
             route_t = DEFAULT_ROUTE
         stages = raw.get("stages")
-        if isinstance(stages, list) and 0 < len(stages) <= MAX_STAGES and all(_stage_level(s) is not None for s in stages):
-            stages_t = tuple(_stage_level(s) for s in stages)
-        else:
-            stages_t = DEFAULT_STAGES
+        levels = [_stage_level(s) for s in stages] if isinstance(stages, list) else []
+        stages_t = tuple(levels) if 0 < len(levels) <= MAX_STAGES and None not in levels else DEFAULT_STAGES
         blind = raw.get("blind")
         level = raw.get("min_annotator_level")
         return cls(
@@ -92,30 +92,31 @@ Errors = dict[str, list[str]]
 
 def _check_route(path: str, value: Any) -> Errors:
     if not isinstance(value, list):
-        return {path: [f"must be a list of: {', '.join(ROUTES)}"]}
-    errors = {f"{path}[{i}]": [f"must be one of {', '.join(ROUTES)}"]
+        return {path: [_("must be a list of: {options}").format(options=", ".join(ROUTES))]}
+    errors = {f"{path}[{i}]": [_("must be one of {options}").format(options=", ".join(ROUTES))]
               for i, name in enumerate(value) if name not in ROUTES}
     if len(set(map(str, value))) != len(value):
-        errors[path] = ["must not repeat a trigger"]
+        errors[path] = [_("must not repeat a trigger")]
     return errors
 
 
 def _check_stages(path: str, value: Any) -> Errors:
     if not isinstance(value, list) or not value:
-        return {path: ['must be a non-empty list of {"min_level": 1..4}']}
+        return {path: [_('must be a non-empty list of {"min_level": 1..4}')]}
     errors: Errors = {}
     if len(value) > MAX_STAGES:
-        errors[path] = [f"at most {MAX_STAGES} stages"]
+        errors[path] = [_("at most {limit} stages").format(limit=MAX_STAGES)]
     for i, stage in enumerate(value):
         stage_path = f"{path}[{i}]"
         if not isinstance(stage, Mapping):
-            errors[stage_path] = ['must be an object like {"min_level": 3}']
+            errors[stage_path] = [_('must be an object like {"min_level": 3}')]
             continue
         for key in sorted(set(stage) - {"min_level"}):
-            errors[f"{stage_path}.{key}"] = ["unknown key"]
+            errors[f"{stage_path}.{key}"] = [_("unknown key")]
         level = stage.get("min_level")
         if not (_is_int(level) and MIN_LEVEL <= level <= MAX_LEVEL):
-            errors[f"{stage_path}.min_level"] = [f"must be an integer from {MIN_LEVEL} to {MAX_LEVEL}"]
+            errors[f"{stage_path}.min_level"] = [
+                _("must be an integer from {low} to {high}").format(low=MIN_LEVEL, high=MAX_LEVEL)]
     return errors
 
 
@@ -123,32 +124,32 @@ def _rule(ok: Callable[[Any], bool], message: str) -> Callable[[str, Any], Error
     return lambda path, value: {} if ok(value) else {path: [message]}
 
 
-SHARE = _rule(_is_share, "must be a number from 0 to 1")
+SHARE = _rule(_is_share, _("must be a number from 0 to 1"))
 CHECKS: dict[str, Callable[[str, Any], Errors]] = {
     "agreement_threshold": SHARE,
-    "min_lead_time": _rule(lambda v: _is_number(v) and v >= 0, "must be a number of seconds ≥ 0"),
-    "single_annotation": _rule(lambda v: v in ("accept", "review"), 'must be "accept" or "review"'),
+    "min_lead_time": _rule(lambda v: _is_number(v) and v >= 0, _("must be a number of seconds ≥ 0")),
+    "single_annotation": _rule(lambda v: v in ("accept", "review"), _('must be "accept" or "review"')),
     "route": _check_route,
     "sample_rate": SHARE,
     "low_confidence_below": SHARE,
     "reliability_bar": SHARE,
     "stages": _check_stages,
-    "blind": _rule(lambda v: isinstance(v, bool), "must be true or false"),
+    "blind": _rule(lambda v: isinstance(v, bool), _("must be true or false")),
     "min_annotator_level": _rule(lambda v: _is_int(v) and 0 <= v <= MAX_LEVEL,
-                                 f"must be an integer from 0 to {MAX_LEVEL}"),
+                                 format_lazy(_("must be an integer from {low} to {high}"), low=0, high=MAX_LEVEL)),
 }
 
 
 def review_policy_validate(review_policy: Any) -> None:
     """Raise a DRF ValidationError naming every bad key; return None for a valid policy."""
     if not isinstance(review_policy, Mapping):
-        raise ValidationError({PREFIX: ["must be an object"]})
+        raise ValidationError({PREFIX: [_("must be an object")]})
     errors: Errors = {}
     for key, value in review_policy.items():
         path = f"{PREFIX}.{key}"
         check = CHECKS.get(key)
         if check is None:
-            errors[path] = [f"unknown key; known keys: {', '.join(CHECKS)}"]
+            errors[path] = [_("unknown key; known keys: {keys}").format(keys=", ".join(CHECKS))]
         else:
             errors.update(check(path, value))
     if errors:

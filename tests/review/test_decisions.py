@@ -8,6 +8,7 @@ from annotation.models import Annotation, AnnotationRevision, Assignment, AuditE
 from annotation.services.annotations import annotation_update
 from annotation.services.distribution import task_next
 from review.models import InboxMessage, ReviewDecision, ReviewItem, TaskOutcome
+from review.services.consistency import consistency_check
 from tests.factories import ProjectFactory
 from tests.review.queue_helpers import certify, member, reviewed_task
 
@@ -100,7 +101,8 @@ def test_reject_sends_the_task_back_to_its_annotators_with_the_reason_in_their_i
     annotations = Annotation.objects.filter(task=task)
     assert set(annotations.values_list("status", flat=True)) == {Annotation.Status.DRAFT}
     assert set(annotations.values_list("version", flat=True)) == {2}
-    assert AnnotationRevision.objects.filter(annotation__task=task, version=2, status="draft", author=senior).count() == 3
+    revisions = AnnotationRevision.objects.filter(annotation__task=task, version=2, status="draft", author=senior)
+    assert revisions.count() == 3
     inbox = InboxMessage.objects.filter(task=task)
     assert sorted(inbox.values_list("recipient_id", flat=True)) == sorted(u.pk for u in crowd)
     assert set(inbox.values_list("text", "kind", "from_user")) == {
@@ -114,12 +116,16 @@ def test_reject_sends_the_task_back_to_its_annotators_with_the_reason_in_their_i
     assert claim.task.pk == task.pk
     assert claim.annotation.result == {"sentiment": "pos"}
     assert Assignment.objects.get(task=task, user=crowd[2]).state == Assignment.State.ACTIVE
-    for user in crowd:
+    for user, answer in zip(crowd, ["neg", "neg", "neu"]):
         draft = Annotation.objects.get(task=task, annotator=user)
-        annotation_update(user=user, annotation=draft, version=draft.version, result={"sentiment": "neg"},
+        annotation_update(user=user, annotation=draft, version=draft.version, result={"sentiment": answer},
                           status=Annotation.Status.SUBMITTED, lead_time=12.0)
     task.refresh_from_db()
     assert (task.status, task.submitted_count) == (TaskStatus.COMPLETED, 3)
+    # Still split: the check opens round 2 at stage 0; round 1 stays as history.
+    consistency_check(task_id=task.pk)
+    rounds = list(ReviewItem.objects.filter(task=task).order_by("round").values_list("round", "stage", "status"))
+    assert rounds == [(1, 0, "done"), (2, 0, "pending")]
 
 
 def test_fix_writes_a_revision_by_the_reviewer_and_keeps_the_original(base, annotator, senior, client_for):
