@@ -58,6 +58,7 @@ export function ProjectList() {
                     <Link to={`/projects/${p.id}/progress`} className="button" aria-label={`${t('projects.progress')}: ${p.name}`}>{t('projects.progress')}</Link>
                     <Link to={`/projects/${p.id}/releases`} className="button" aria-label={t('release.projects.releasesOf', { name: p.name })}>{t('release.projects.releases')}</Link>
                     <Link to={`/projects/${p.id}/quality`} className="button" aria-label={t('release.projects.qualityOf', { name: p.name })}>{t('release.projects.quality')}</Link>
+                    <Link to={`/projects/${p.id}/prelabel`} className="button" aria-label={t('prelabel.projects.linkOf', { name: p.name })}>{t('nav.prelabel')}</Link>
                   </>
                 )}
               </div>

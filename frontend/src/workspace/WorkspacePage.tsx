@@ -10,6 +10,7 @@ import { Link } from '../app/router';
 import { useAsync } from '../app/useAsync';
 import { parseSchema, SchemaError } from '../core/schema';
 import { useI18n } from '../i18n';
+import { useFastPrelabel } from '../prelabel/useFastPrelabel';
 import { TaskEditor, type DoneKind } from './TaskEditor';
 
 function preloadMedia(n: NextTask | undefined): void {
@@ -56,13 +57,17 @@ export function WorkspacePage({ projectId }: { projectId: number }) {
     void load();
   }, [load]);
 
+  // a task shown without a suggestion asks for one (the fast path); it never blocks input
+  const onResultChange = useFastPrelabel(current === null || current === 'none' ? null : current, setCurrent);
+
   // fetch the following task while this one is being labelled
+  const currentId = current === null || current === 'none' ? null : current.task.id;
   useEffect(() => {
-    if (current === null || current === 'none') return;
-    const p = fetchAhead(projectId, current.task.id).catch(() => undefined);
+    if (currentId === null) return;
+    const p = fetchAhead(projectId, currentId).catch(() => undefined);
     ahead.current = p;
     void p.then(preloadMedia);
-  }, [current, projectId]);
+  }, [currentId, projectId]);
 
   const onDone = useCallback(
     async (kind: DoneKind, taskId: number) => {
@@ -100,10 +105,11 @@ export function WorkspacePage({ projectId }: { projectId: number }) {
         {current === 'none' && <p className="done">{t('ws.noMore')}</p>}
         {schema && !(schema instanceof SchemaError) && current && current !== 'none' && project.data && (
           <TaskEditor
-            key={`${current.task.id}:${reloadKey}`}
+            key={`${current.task.id}:${current.predictions[0]?.id ?? ''}:${reloadKey}`}
             schema={schema}
             instructions={project.data.instructions}
             item={current}
+            onResultChange={onResultChange}
             onDone={(k, id) => void onDone(k, id)}
             onReload={() => {
               setReloadKey((n) => n + 1);
