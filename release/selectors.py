@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 from django.db import connection
+from django.db.models import Max, Min
 from rest_framework.exceptions import NotFound
 
 from annotation.access import ANY_ROLE, organization_ids, require_role
@@ -18,6 +19,7 @@ from release.models import Release, ReleaseRecord
 
 CHUNK = 2000
 COPY_BATCH = 256 * 1024  # bytes gathered before a chunk of the COPY stream is handed on
+COPY_RANGE = 50000  # records per COPY statement
 
 
 def release_for_user(user, release_id: int, *, roles=ANY_ROLE) -> Release:
@@ -35,15 +37,25 @@ def project_releases(project: Project):
 
 
 def record_rows(release_id: int, fields: tuple[str, ...], chunk: int) -> Iterator[list[tuple]]:
-    """Chunks of ``(seq, *fields)`` tuples in seq order."""
-    rows = ReleaseRecord.objects.filter(release_id=release_id).order_by("seq")
-    last = -1
+    """Chunks of ``(seq, *fields)`` tuples in seq order.
+
+    Each query asks for a bounded seq range, not "after seq N, first 2000": right after a big
+    release is written PostgreSQL's statistics are stale, and the planner may then sort every
+    remaining record of the release for each chunk. Positions are contiguous in a sound release;
+    a gap (deleted rows) is skipped over by asking where the next record is.
+    """
+    rows = ReleaseRecord.objects.filter(release_id=release_id)
+    start = 0
     while True:
-        batch = list(rows.filter(seq__gt=last).values_list("seq", *fields)[:chunk])
-        if not batch:
+        batch = list(rows.filter(seq__gte=start, seq__lt=start + chunk).order_by("seq").values_list("seq", *fields))
+        if batch:
+            yield batch
+            start = batch[-1][0] + 1
+            continue
+        following = rows.filter(seq__gte=start).aggregate(first=Min("seq"))["first"]
+        if following is None:
             return
-        yield batch
-        last = batch[-1][0]
+        start = following
 
 
 def release_records(release: Release, unmasked: bool = False, chunk: int = CHUNK) -> Iterator[dict]:
@@ -82,20 +94,26 @@ def release_lines(release: Release) -> Iterator[bytes]:
 
 def _copy_lines(release_id: int) -> Iterator[bytes]:
     """PostgreSQL fast path: ``COPY ... TO STDOUT`` streams the lines without building a Python
-    object per row. COPY's text format doubles every backslash and would escape control
-    characters, but a canonical line has none of those (``json.dumps`` escapes them), so undoing
-    the doubled backslashes restores the line exactly."""
-    query = ("COPY (SELECT line FROM release_releaserecord WHERE release_id = %s ORDER BY seq) TO STDOUT")
+    object per row, one bounded seq range per statement (see ``record_rows`` for why bounded).
+    COPY's text format doubles every backslash and would escape control characters, but a
+    canonical line has none of those (``json.dumps`` escapes them), so undoing the doubled
+    backslashes restores the line exactly."""
+    last = ReleaseRecord.objects.filter(release_id=release_id).aggregate(last=Max("seq"))["last"]
+    if last is None:
+        return
+    query = ("COPY (SELECT line FROM release_releaserecord WHERE release_id = %s AND seq >= %s AND seq < %s "
+             "ORDER BY seq) TO STDOUT")
     connection.ensure_connection()
+    parts: list[bytes] = []
+    size = 0
     with connection.connection.cursor() as cursor:
-        with cursor.copy(query, (release_id,)) as copy:
-            parts: list[bytes] = []
-            size = 0
-            for data in copy:
-                parts.append(bytes(data))
-                size += len(data)
-                if size >= COPY_BATCH:
-                    yield b"".join(parts).replace(b"\\\\", b"\\")
-                    parts, size = [], 0
-            if parts:
-                yield b"".join(parts).replace(b"\\\\", b"\\")
+        for start in range(0, last + 1, COPY_RANGE):
+            with cursor.copy(query, (release_id, start, start + COPY_RANGE)) as copy:
+                for data in copy:
+                    parts.append(bytes(data))
+                    size += len(data)
+                    if size >= COPY_BATCH:
+                        yield b"".join(parts).replace(b"\\\\", b"\\")
+                        parts, size = [], 0
+    if parts:
+        yield b"".join(parts).replace(b"\\\\", b"\\")

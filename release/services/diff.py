@@ -1,16 +1,17 @@
 """Compare two releases of one project record by record.
 
-Both record lists are read in task-id order (the ``(release, task_id)`` unique index) and merged
-like sorted files, so memory is two chunks whatever the sizes. Task ids name records exactly
-within a project (each has one import key), and integers sort the same in every database and in
-Python, which a merge needs and text keys under a locale collation would not give.
+Both record lists are read in seq order, which the builder makes task-id order, and merged like
+sorted files, so memory is two chunks whatever the sizes. Task ids name records exactly within a
+project (each has one import key), and integers sort the same in every database and in Python,
+which a merge needs and text keys under a locale collation would not give.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from release.models import Release, ReleaseRecord
+from release.models import Release
+from release.selectors import record_rows
 
 CHUNK = 5000
 DEFAULT_LIMIT = 1000  # keys listed per kind; the counts are always complete
@@ -42,15 +43,13 @@ class ReleaseDiff:
 
 
 def _by_task(release_id: int) -> Iterator[tuple[int, str, str]]:
-    rows = ReleaseRecord.objects.filter(release_id=release_id).order_by("task_id")
-    last = None
-    while True:
-        page = rows if last is None else rows.filter(task_id__gt=last)
-        batch = list(page.values_list("task_id", "key", "sha256")[:CHUNK])
-        if not batch:
-            return
-        yield from batch
-        last = batch[-1][0]
+    last = 0
+    for batch in record_rows(release_id, ("task_id", "key", "sha256"), CHUNK):
+        for _, task_id, key, sha256 in batch:
+            if task_id <= last:  # a merge on an unsorted list would report nonsense
+                raise DiffRefused("id", f"release {release_id} is not in task order; run verify_release")
+            last = task_id
+            yield task_id, key, sha256
 
 
 def release_diff(*, release: Release, against: Release, limit: int = DEFAULT_LIMIT) -> ReleaseDiff:
