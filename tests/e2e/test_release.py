@@ -215,3 +215,9 @@ def test_manager_releases_downloads_compares_and_reads_the_report(page, live_ser
     for name in ("annotator", "annotator2", "expert"):
         ledger.get_by_role("cell", name=name, exact=True).wait_for()
     shot(page, "release-value")
+
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("heading", name="贡献台账").wait_for()
+    page.get_by_role("link", name="质量报告").click()
+    page.get_by_role("heading", name="结构完整性").wait_for()
+    shot(page, "release-quality-report-zh")
