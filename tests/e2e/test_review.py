@@ -258,3 +258,15 @@ def test_a_manager_grants_and_revokes_a_level_with_reasons(page, live_server, ba
     cert.refresh_from_db()
     assert cert.revoked_at is not None and cert.revoke_reason == "left the project"
     shot(page, "manager-certifications")
+
+    history = page.get_by_role("table", name="History")
+    history.get_by_role("cell", name="Revoked: left the project").wait_for()
+    assert "十年临床经验" in history.inner_text() and "manager" in history.inner_text()
+
+    # The same page in Chinese.
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("heading", name="各成员在各领域的级别").wait_for()
+    page.get_by_role("table", name="历史记录").get_by_role("cell", name="已撤销：left the project").wait_for()
+    page.get_by_role("link", name="我的认证").wait_for()
+    page.get_by_role("button", name="授予").wait_for()
+    shot(page, "manager-certifications-zh")

@@ -203,6 +203,7 @@ export const reviewEn = {
   'orgCerts.grantButton': 'Grant',
   'orgCerts.granted': '{user} now holds {level} in {domain}.',
   'orgCerts.active': 'Active certifications',
+  'orgCerts.noneActive': 'No active certification.',
   'orgCerts.revoke': 'Revoke {level} of {user} in {domain}',
   'orgCerts.revokeReason': 'Reason for revoking {user} in {domain}',
   'orgCerts.revokeConfirm': 'Confirm revoking',

@@ -205,6 +205,7 @@ export const reviewZhHans: Record<keyof typeof reviewEn, string> = {
   'orgCerts.grantButton': '授予',
   'orgCerts.granted': '{user} 现在在 {domain} 领域为 {level}。',
   'orgCerts.active': '有效的认证',
+  'orgCerts.noneActive': '没有有效的认证。',
   'orgCerts.revoke': '撤销 {user} 在 {domain} 领域的 {level}',
   'orgCerts.revokeReason': '撤销 {user} 在 {domain} 领域认证的理由',
   'orgCerts.revokeConfirm': '确认撤销',

@@ -58,9 +58,9 @@ function ExamCard({ exam, onError }: { exam: Exam; onError: (e: unknown) => void
         </>
       )}
       {resume !== null ? (
-        <Link to={`/exams/attempts/${resume}`} className="button primary">
+        <button type="button" className="primary" onClick={() => navigate(`/exams/attempts/${resume}`)}>
           {t('exams.continue', { name: exam.name })}
-        </Link>
+        </button>
       ) : exam.can_start ? (
         <button type="button" className="primary" onClick={() => void start()} disabled={busy}>
           {t('exams.start', { name: exam.name })}

@@ -7,12 +7,13 @@ import { ErrorBox } from '../app/errors';
 import { useAsync } from '../app/useAsync';
 import { useI18n } from '../i18n';
 import { certifications, LEVELS, type Certification } from './api';
-import { levelMatrix } from './certs';
+import { CertificationTable } from './CertificationsPage';
+import { certState, levelMatrix } from './certs';
 import { formatTime, levelText } from './labels';
 import './review.css';
 
 async function loadBase(org: number) {
-  const [people, projectPage, certs] = await Promise.all([membersApi.list(org), projects.list(), certifications.list({ organization: org, active: true })]);
+  const [people, projectPage, certs] = await Promise.all([membersApi.list(org), projects.list(), certifications.list({ organization: org })]);
   return {
     members: rows(people),
     domains: rows(projectPage)
@@ -81,6 +82,7 @@ export function OrgCertificationsPage({ organizationId }: { organizationId: numb
   const orgName = me?.memberships.find((m) => m.organization.id === organizationId)?.organization.name ?? `#${organizationId}`;
   const data = base.data;
   const matrix = data ? levelMatrix(data.certs, data.domains, new Date()) : null;
+  const active = data ? data.certs.filter((c) => certState(c, new Date()) === 'active') : [];
 
   const grant = async (e: FormEvent) => {
     e.preventDefault();
@@ -197,11 +199,18 @@ export function OrgCertificationsPage({ organizationId }: { organizationId: numb
           </form>
 
           <h2>{t('orgCerts.active')}</h2>
+          {active.length === 0 && <p className="muted">{t('orgCerts.noneActive')}</p>}
           <ul>
-            {data.certs.map((c) => (
+            {active.map((c) => (
               <RevokeRow key={c.id} cert={c} onDone={changed} />
             ))}
           </ul>
+          {data.certs.length > 0 && (
+            <>
+              <h2>{t('certs.history')}</h2>
+              <CertificationTable items={data.certs} showUser label={t('certs.history')} />
+            </>
+          )}
         </>
       )}
     </>
