@@ -179,13 +179,23 @@ def test_low_confidence_routes_a_task_whose_best_prediction_is_unsure(base, crow
     assert accepted[1] is None
 
 
-def test_unreliable_routes_a_task_with_an_annotator_far_from_the_consensus(base, crowd):
+def test_unreliable_routes_the_tasks_of_an_annotator_who_keeps_missing_the_consensus(base, crowd):
     project = ProjectFactory(organization=base, overlap=3,
                              review_policy={"route": ["unreliable"], "reliability_bar": 0.9})
-    task, item = reviewed_task(project, crowd, SPLIT)
+    first, second, third = (reviewed_task(project, crowd, SPLIT) for _ in range(3))
+    # crowd[2] misses the sentiment (0 of 1) and matches the four empty labels: 0.8 per task.
+    assert (first[1], second[1]) == (None, None)  # two tasks are too few to judge anyone
 
-    assert task.status == TaskStatus.IN_REVIEW
-    assert [(r["code"], r["annotator"]) for r in item.reasons] == [("unreliable", crowd[2].pk)]
+    assert third[0].status == TaskStatus.IN_REVIEW
+    assert third[1].reasons == [{"code": "unreliable", "annotator": crowd[2].pk, "agreement": 0.8, "measured": 3,
+                                 "threshold": 0.9}]
+
+    # Their record follows them onto a task where everybody agrees (within this project only).
+    agreeing, item = reviewed_task(project, crowd, AGREE)
+    assert item.reasons[0]["annotator"] == crowd[2].pk and item.reasons[0]["agreement"] == pytest.approx(0.85)
+    single = ProjectFactory(organization=base, overlap=1, review_policy={"route": ["unreliable"]})
+    _, alone = reviewed_task(single, crowd[2:], [{"sentiment": "neg"}])
+    assert alone is None  # reliability is per project: no record in this one
 
 
 def test_a_second_check_does_not_open_a_second_item(base, crowd):
