@@ -5,9 +5,10 @@ import { releases, type QualityReport } from './api';
 import { spokenSummary } from './charts';
 import { BarChart, LineChart } from './Charts';
 import { ComputedPage } from './ComputedPage';
-import { formatNumber, formatPercent } from './format';
+import { formatDate, formatNumber, formatPercent } from './format';
 import { CRITERIA, criterionView, type CriterionName } from './report';
 import { MetricTable } from './MetricTable';
+import { FactTable } from './Tables';
 
 export function QualityReportPage({ releaseId }: { releaseId: number }) {
   return (
@@ -18,9 +19,20 @@ export function QualityReportPage({ releaseId }: { releaseId: number }) {
 }
 
 function Report({ report }: { report: QualityReport }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const sample = report.sample;
+  const encoder = report.encoder;
   return (
     <>
+      <FactTable
+        caption={t('release.quality.about')}
+        facts={[
+          !!report.computed_at && [t('release.quality.computedAt'), formatDate(report.computed_at, lang)],
+          !!sample && [t('release.quality.sample'), t(sample.sampled ? 'release.quality.sampled' : 'release.quality.notSampled', { size: formatNumber(sample.size, lang), of: formatNumber(sample.of, lang) })],
+          !!encoder?.source && [t('release.quality.encoder'), <code>{encoder.source}</code>],
+        ]}
+      />
+      {report.guidance && <p className="muted">{report.guidance}</p>}
       {CRITERIA.map((name) => (
         <Criterion key={name} name={name} data={report[name]} />
       ))}

@@ -85,6 +85,11 @@ export interface Criterion {
 }
 
 export interface QualityReport {
+  computed_at?: string;
+  guidance?: string;
+  /** embedding figures and the probe run on a seeded sample of at most a few thousand records */
+  sample?: { size: number; of: number; sampled: boolean; seed?: number; note?: string };
+  encoder?: { source: string; version?: string; dim?: number } | null;
   structure?: Criterion;
   diversity?: Criterion;
   accuracy?: Criterion;
