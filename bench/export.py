@@ -270,7 +270,10 @@ def main() -> None:
         print(f"{f['format']:8} {f['records']:>10,} {f['seconds']:>8.2f} {f['rows_per_s']:>10,.0f} "
               f"{f['bytes'] / 1e6:>8.1f} {f['mb_per_s']:>7.1f} {f['first_byte_s']:>9.3f} {f['baseline_rss_mb']:>11.1f} "
               f"{f['peak_rss_mb']:>9.1f} {f['growth_rss_mb']:>7.1f}")
-    summary = {"database": f"{vendor} {db_version}", "cores": os.cpu_count(), "records": release.record_count,
+    load = os.getloadavg()
+    print(f"load average during the run (1, 5, 15 min): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    summary = {"database": f"{vendor} {db_version}", "cores": os.cpu_count(), "load_average": [round(x, 2) for x in load],
+               "records": release.record_count,
                "build_s": build_s, "exports": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in f.items()}
                                                for f in results]}
     print(json.dumps(summary, separators=(",", ":")))
