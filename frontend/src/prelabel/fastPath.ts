@@ -5,7 +5,7 @@ import type { NextTask, Prediction } from '../api/types';
 import type { FastPathAnswer } from './api';
 
 export const POLL_MS = 700;
-export const WAIT_MS = 6000;
+export const WAIT_MS = 10_000;
 
 export interface FastPathDeps {
   ask: (taskId: number, signal: AbortSignal) => Promise<FastPathAnswer>;
