@@ -37,6 +37,10 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
 _BANK_CARD = re.compile(_EDGE_BEFORE + r"(?:[3-6]\d{15,18}|[3-6]\d{3}(?P<sep>[- ])\d{4}(?:(?P=sep)\d{4}){2}"
                         r"(?:(?P=sep)\d{1,3})?)" + _EDGE_AFTER)
 
+# Every kind needs an "@" or eleven characters of digits, spaces and dashes from a digit to a
+# digit: most text has neither, and one scan for that costs a fraction of the four patterns.
+_CANDIDATE = re.compile(r"\d[\d -]{9}\d")
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -72,6 +76,8 @@ def find_pii(text: str) -> list[dict]:
     number can pass the Luhn check too).
     """
     if not isinstance(text, str) or not text:
+        return []
+    if "@" not in text and _CANDIDATE.search(text) is None:
         return []
     found: list[dict] = []
     for match in _CN_ID.finditer(text):

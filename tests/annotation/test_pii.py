@@ -82,6 +82,21 @@ def test_every_finding_in_a_digit_soup_is_checked(text):
             assert cn_id_valid(value)
 
 
+@given(st.lists(st.sampled_from(["1", "3", "8", "6", "X", " ", "-", "+86", "@", "a.b", ".cn", "张", ID, CARD,
+                                  "13812345678"]), max_size=12).map("".join))
+def test_the_quick_precheck_never_hides_a_finding(text):
+    import re
+
+    from annotation.imports import pii
+
+    found = find_pii(text)
+    original, pii._CANDIDATE = pii._CANDIDATE, re.compile("")  # matches everywhere: no precheck
+    try:
+        assert find_pii(text) == found
+    finally:
+        pii._CANDIDATE = original
+
+
 # -- masking --------------------------------------------------------------------------------------
 
 def test_masking_keeps_the_length_so_span_offsets_stay_valid():
