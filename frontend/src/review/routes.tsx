@@ -10,51 +10,32 @@ import { OrgCertificationsPage } from './OrgCertificationsPage';
 import { ReviewItemPage } from './ReviewItemPage';
 import { ReviewQueuePage } from './ReviewQueuePage';
 
+interface Route {
+  pattern: string;
+  wide: boolean;
+  /** keyed by the id, so moving from one item to the next starts the page afresh */
+  page: (id: number) => ReactNode;
+}
+
+function queuePage(): ReactNode {
+  const project = new URLSearchParams(window.location.search).get('project');
+  return <ReviewQueuePage key={project ?? ''} projectId={project ? Number(project) : undefined} />;
+}
+
+const ROUTES: Route[] = [
+  { pattern: '/review', wide: false, page: queuePage },
+  { pattern: '/review/items/:id', wide: true, page: (id) => <ReviewItemPage key={id} itemId={id} /> },
+  { pattern: '/certifications', wide: true, page: () => <CertificationsPage /> },
+  { pattern: '/organizations/:id/certifications', wide: true, page: (id) => <OrgCertificationsPage key={id} organizationId={id} /> },
+  { pattern: '/exams', wide: false, page: () => <ExamsPage /> },
+  { pattern: '/exams/attempts/:id', wide: true, page: (id) => <ExamAttemptPage key={id} attemptId={id} /> },
+  { pattern: '/inbox', wide: false, page: () => <InboxPage /> },
+];
+
 export function reviewRoute(path: string): ReactNode | null {
-  let m: Record<string, string> | null;
-  if (matchPath('/review', path)) {
-    const project = new URLSearchParams(window.location.search).get('project');
-    return (
-      <Layout>
-        <ReviewQueuePage key={project ?? ''} projectId={project ? Number(project) : undefined} />
-      </Layout>
-    );
+  for (const r of ROUTES) {
+    const m = matchPath(r.pattern, path);
+    if (m) return <Layout wide={r.wide}>{r.page(Number(m.id))}</Layout>;
   }
-  if ((m = matchPath('/review/items/:id', path)))
-    return (
-      <Layout wide>
-        <ReviewItemPage key={m.id} itemId={Number(m.id)} />
-      </Layout>
-    );
-  if (matchPath('/certifications', path))
-    return (
-      <Layout wide>
-        <CertificationsPage />
-      </Layout>
-    );
-  if ((m = matchPath('/organizations/:id/certifications', path)))
-    return (
-      <Layout wide>
-        <OrgCertificationsPage key={m.id} organizationId={Number(m.id)} />
-      </Layout>
-    );
-  if (matchPath('/exams', path))
-    return (
-      <Layout>
-        <ExamsPage />
-      </Layout>
-    );
-  if ((m = matchPath('/exams/attempts/:id', path)))
-    return (
-      <Layout wide>
-        <ExamAttemptPage key={m.id} attemptId={Number(m.id)} />
-      </Layout>
-    );
-  if (matchPath('/inbox', path))
-    return (
-      <Layout>
-        <InboxPage />
-      </Layout>
-    );
   return null;
 }
