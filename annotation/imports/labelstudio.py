@@ -304,9 +304,10 @@ class LabelStudioRows:
         pending = {key: self.pending.pop(key) for key in keys if key in self.pending}
         if not pending:
             return
-        tasks = (Task.objects.filter(project_id=self.project.pk, import_key__in=list(pending))
-                 .exclude(Exists(Annotation.objects.filter(task=OuterRef("pk"))))
-                 .values_list("pk", "import_key"))
+        # Read once, before any annotation is written (the filter would then exclude these tasks).
+        tasks = list(Task.objects.filter(project_id=self.project.pk, import_key__in=list(pending))
+                     .exclude(Exists(Annotation.objects.filter(task=OuterRef("pk"))))
+                     .values_list("pk", "import_key"))
         now = timezone.now()
         annotations = [Annotation(task_id=task_id, annotator_id=user_id, result=result, lead_time=lead_time,
                                   status=Annotation.Status.SUBMITTED, submitted_at=now)
