@@ -127,10 +127,9 @@ class _Pass:
         texts = [record_texts(self.schema, record) for record in chunk]
         flat = self.counter.count([t for ts in texts for t in ts])
         offset = 0
-        for record, record_texts_ in zip(chunk, texts):
-            tokens = sum(flat[offset:offset + len(record_texts_)])
-            offset += len(record_texts_)
-            self.add(record, facts, tokens)
+        for record, own in zip(chunk, texts):
+            self.add(record, facts, sum(flat[offset:offset + len(own)]))
+            offset += len(own)
 
     def add(self, record: dict, facts: _TaskFacts, tokens: int) -> None:
         task_id, result, provenance = record["id"], record.get("result"), record.get("provenance")
