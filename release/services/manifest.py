@@ -91,7 +91,8 @@ class ManifestBuilder:
     def summary(self) -> dict:
         labels = {}
         for name, spec in self.schema.labels.items():
-            labels[name] = {"type": spec.type, "records": self.present[name], "values": dict(sorted(self.values[name].items()))}
+            labels[name] = {"type": spec.type, "records": self.present[name],
+                            "values": dict(sorted(self.values[name].items()))}
         reviewers = [{"id": r["id"], "username": r["username"], "levels": sorted(r["levels"]),
                       "level": max(r["levels"], default=None), "decisions": dict(r["decisions"])}
                      for r in sorted(self.reviewers.values(), key=lambda r: r["username"])]

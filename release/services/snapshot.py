@@ -72,7 +72,8 @@ def _write_chunk(release_id: int, project_id: int, filters: dict) -> int | None:
         locked = Release.objects.select_for_update().filter(pk=release_id, state=Release.State.BUILDING)
         if not locked.values_list("pk").first():
             return None
-        last = ReleaseRecord.objects.filter(release_id=release_id).order_by("-seq").values_list("seq", "task_id").first()
+        last = (ReleaseRecord.objects.filter(release_id=release_id).order_by("-seq")
+                .values_list("seq", "task_id").first())
         next_seq, after = (last[0] + 1, last[1]) if last else (0, 0)
         tasks = list(matching_tasks(project_id, filters).filter(pk__gt=after).order_by("pk")
                      .values(*TASK_FIELDS)[:CHUNK])

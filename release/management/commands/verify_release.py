@@ -24,7 +24,8 @@ class Command(BaseCommand):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--task", type=int, help="the record of this task id")
         which.add_argument("--key", help="the record with this import key")
-        which.add_argument("--all", action="store_true", dest="all_records", help="recompute every record and the whole root")
+        which.add_argument("--all", action="store_true", dest="all_records",
+                           help="recompute every record and the whole root")
         parser.add_argument("--json", action="store_true", dest="as_json", help="print the result as one JSON object")
 
     def handle(self, *args, release_id: int, task: int | None, key: str | None, all_records: bool, as_json: bool,
