@@ -117,14 +117,14 @@ class ImportCreateView(APIView):
 def _label_studio_check(staged: Path, fmt: str, project) -> str:
     """A JSON list shaped like a Label Studio export imports as one; its tasks and annotations are
     checked against the schema here, so what does not fit is a 400 naming its path (a zip of the
-    export and its images is checked row by row by the job instead)."""
+    export and its images, or a file over ``CHECK_MAX_BYTES``, is checked row by row by the job)."""
     if fmt == "json" and labelstudio.looks_like_labelstudio(staged):
         fmt = labelstudio.FORMAT
     if fmt != labelstudio.FORMAT:
         return fmt
     with open(staged, "rb") as stream:
         is_zip = detect_format("", stream.read(8)) == "zip"
-    if not is_zip:
+    if not is_zip and staged.stat().st_size <= labelstudio.CHECK_MAX_BYTES:
         errors = labelstudio.check_file(staged, project.parsed_schema)
         if errors:
             staged.unlink(missing_ok=True)

@@ -51,6 +51,9 @@ LS_TYPE = {"choice": "choices", "multi_choice": "choices", "spans": "labels", "b
 PAIRWISE_SIDES = ("left", "right")
 FORMAT = "label-studio"
 MAX_CHECK_ERRORS = 20
+# Larger files are not read in the request (it would outlast a web worker's timeout): their tasks
+# are checked by the job, row by row, like a zip.
+CHECK_MAX_BYTES = 64 * 1024 * 1024
 COORD_DIGITS = 4  # pixels: percent → pixels → percent keeps a box where it was
 
 

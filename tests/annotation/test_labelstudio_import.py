@@ -195,6 +195,15 @@ def test_the_api_answers_400_naming_each_path_that_does_not_fit(transactional_db
     assert not Job.objects.exists() and not Task.objects.exists()
 
 
+def test_a_file_too_large_to_check_in_the_request_is_left_to_the_job(transactional_db, project, manager,
+                                                                     client_for, monkeypatch):
+    from annotation.imports import labelstudio
+
+    monkeypatch.setattr(labelstudio, "CHECK_MAX_BYTES", 10)
+    response = client_for(manager).post(url(project), [ls_task(1, "x", [choice("maybe")])], format="json")
+    assert response.status_code == 202 and Job.objects.get().params["format"] == "label-studio"
+
+
 def test_an_image_export_without_its_images_is_a_400(transactional_db, base, manager, client_for):
     project = ProjectFactory(organization=base, schema=IMAGE_SCHEMA)
     body = [{"id": 1, "data": {"image": "http://ls.example/data/1.png"}, "annotations": []}]
