@@ -69,6 +69,19 @@ def seeded(base, manager, annotator, annotator2):
     return project, tasks
 
 
+def add_agreed_tasks(project, annotators, n: int) -> None:
+    """n more tasks both annotators labelled alike (half pos, half neg), accepted by the check:
+    enough answered records (20+) for the quality report's linear probe and its learning curve."""
+    now = timezone.now()
+    for i in range(n):
+        answer, text = ("pos", f"好消息 {i}: profits rise, markets rally") if i % 2 else ("neg", f"坏消息 {i}: losses mount, markets crash")
+        task = TaskFactory(project=project, data={"text": text}, status=TaskStatus.COMPLETED, submitted_count=2)
+        for user in annotators:
+            Annotation.objects.create(task=task, annotator=user, result={"sentiment": answer},
+                                      status=Annotation.Status.SUBMITTED, lead_time=6.0, submitted_at=now)
+        consistency_check(task_id=task.pk)
+
+
 def download(page, name: str) -> bytes:
     with page.expect_download() as info:
         page.get_by_role("link", name=name, exact=True).click()
@@ -122,11 +135,13 @@ def test_quality_dashboard_shows_agreement_and_reliability(page, live_server, se
     shot(page, "release-quality-dashboard-zh")
 
 
-def test_manager_releases_downloads_compares_and_reads_the_report(page, live_server, seeded, celery_worker):
+def test_manager_releases_downloads_compares_and_reads_the_report(page, live_server, seeded, annotator, annotator2,
+                                                                  celery_worker):
     from release.models import Release, ReleaseRecord
     from release.services.value import value_response
 
     project, tasks = seeded
+    add_agreed_tasks(project, (annotator, annotator2), 24)  # 28 records in all: 27 auto, 1 fixed
     login(page, live_server, "manager")
     page.get_by_role("link", name="Releases: Headlines").click()
     page.get_by_role("heading", name="Releases: Headlines").wait_for()
@@ -146,10 +161,10 @@ def test_manager_releases_downloads_compares_and_reads_the_report(page, live_ser
     page.get_by_role("heading", name="Release v1 · Headlines").wait_for(timeout=90_000)
     page.get_by_text("This release is ready. It can no longer change.").wait_for(timeout=30_000)
     v1 = Release.objects.get(project=project, version=1)
-    assert (v1.state, v1.name, v1.record_count) == (Release.State.READY, "first cut", 4)
-    assert page.get_by_test_id("record-count").inner_text() == "4"
+    assert (v1.state, v1.name, v1.record_count) == (Release.State.READY, "first cut", 28)
+    assert page.get_by_test_id("record-count").inner_text() == "28"
     assert page.get_by_test_id("merkle-root").inner_text() == v1.merkle_root
-    page.get_by_role("img", name="Records by how they were accepted: auto 3, fix 1").wait_for()
+    page.get_by_role("img", name="Records by how they were accepted: auto 27, fix 1").wait_for()
     page.get_by_role("img", name="Bar chart of “sentiment”:", exact=False).wait_for()
     shot(page, "release-page")
 
@@ -159,7 +174,7 @@ def test_manager_releases_downloads_compares_and_reads_the_report(page, live_ser
     stored = list(ReleaseRecord.objects.filter(release=v1).order_by("seq").values_list("line", flat=True))
     assert lines == stored
     records = {r["data"]["text"]: r for r in map(json.loads, lines)}
-    assert set(records) == set(ANSWERS)
+    assert len(records) == 28 and set(ANSWERS) <= set(records)
     for text, (a, b) in ANSWERS.items():
         expected = a if a == b else FIXED
         assert records[text]["result"] == {"sentiment": expected}
@@ -169,13 +184,13 @@ def test_manager_releases_downloads_compares_and_reads_the_report(page, live_ser
 
     # CSV: one row per record, and the formula-looking headline is disarmed.
     rows = list(csv.DictReader(io.StringIO(download(page, "Download csv").decode("utf-8"))))
-    assert len(rows) == 4
+    assert len(rows) == 28
     by_key = {r["key"]: r for r in rows}
     formula = next(r for r in rows if "HYPERLINK" in r["text"])
     assert formula["text"].startswith("'=")
     assert formula["sentiment"] == FIXED
     assert {r["sentiment"] for r in rows} == {"pos", "neg", "neu"}
-    assert set(by_key) == {t.import_key for t in tasks.values()}
+    assert {t.import_key for t in tasks.values()} <= set(by_key)
 
     # Managers may ask for unmasked data; the page says it is audited.
     page.get_by_label("Unmasked (personal data as imported)").check()
@@ -192,17 +207,22 @@ def test_manager_releases_downloads_compares_and_reads_the_report(page, live_ser
     page.get_by_role("status").filter(has_text="Against v1: 0 added, 1 removed, 0 changed.").wait_for()
     page.get_by_text("Removed (1)").click()
     page.get_by_role("region", name="Differences").get_by_text(tasks["=HYPERLINK(\"http://x\") a formula-looking headline"].import_key).wait_for()
-    assert Release.objects.get(project=project, version=2).record_count == 3
+    assert Release.objects.get(project=project, version=2).record_count == 27
     shot(page, "release-diff")
 
     # The quality report of v1: computed by a job on first request, then shown by criterion.
     page.goto(f"{live_server.url}/releases/{v1.pk}/quality")
     page.get_by_role("heading", name="Structural integrity").wait_for()
-    page.get_by_role("paragraph").filter(has_text="4 of 4 accepted results are valid").wait_for(timeout=180_000)
+    page.get_by_role("paragraph").filter(has_text="28 of 28 accepted results are valid").wait_for(timeout=180_000)
     for heading in ("Content diversity", "Annotation accuracy", "Model adaptability"):
         page.get_by_role("heading", name=heading).wait_for()
     page.get_by_role("heading", name="Distribution of “sentiment”").wait_for()
-    page.get_by_role("img", name="Bar chart of “sentiment”: neg 2, neu 1, pos 1").wait_for()
+    page.get_by_role("img", name="Bar chart of “sentiment”: neg 14, pos 13, neu 1").wait_for()
+    # The linear probe ran (24+ answered records): its learning curve at 10, 25, 50 and 100%.
+    page.get_by_role("heading", name="Learning curve of “sentiment”").wait_for()
+    curve = page.get_by_role("img", name="Learning curve of “sentiment”:", exact=False)
+    points = curve.locator("circle")
+    assert points.count() == 4
     shot(page, "release-quality-report")
 
     page.get_by_role("link", name="Value statement").click()
