@@ -56,6 +56,20 @@ def export_records(client, release_id: int) -> list[dict]:
     return [json.loads(line) for line in body.decode().splitlines() if line.strip()]
 
 
+def take_exam(page, gold, answers: list[str]) -> None:
+    """Start the exam from its card, answer each item in the workspace editor and finish."""
+    page.get_by_role("button", name="Start Clinical sentiment").click()
+    page.get_by_text("Answered 0 of 2").first.wait_for()
+    for n, answer in enumerate(answers, start=1):
+        page.get_by_text(f"Item {n}", exact=True).wait_for()
+        page.get_by_text(gold[n - 1].data["text"]).wait_for()  # the task, never its answer
+        page.get_by_role("group", name="sentiment").get_by_role("button", name=answer).click()
+        page.get_by_role("button", name="Save answer and go on" if n < len(answers) else "Save answer").click()
+        page.get_by_text(f"Answered {n} of 2").first.wait_for()
+    shot(page, "exam-answered")
+    page.get_by_role("button", name="Finish the exam").click()
+
+
 def test_an_expert_fixes_a_conflict_and_the_release_carries_the_expert_result_and_level(
         page, live_server, base, owner, annotator, annotator2, client_for, celery_worker):  # noqa: F811
     project = ProjectFactory(organization=base, name="Clinical notes", domain=DOMAIN, schema=TEXT_SCHEMA, overlap=2,
@@ -140,17 +154,23 @@ def test_an_annotator_passes_an_exam_in_the_browser_and_sees_the_new_level(page,
     nav = page.get_by_role("navigation", name="Main navigation")
     assert nav.get_by_role("link", name="Review queue").count() == 0  # annotators review nothing
     nav.get_by_role("link", name="Exams").click()
-    page.get_by_role("button", name="Start Clinical sentiment").click()
-    page.get_by_text("Answered 0 of 2").first.wait_for()
+    # First attempt: the second item answered wrong, so it fails and shows the expected answer.
+    take_exam(page, gold, ["pos", "pos"])
+    page.get_by_text("Not passed", exact=True).wait_for()
+    page.get_by_text("Score 50% (pass mark 80%)").wait_for()
+    wrong = page.get_by_role("region", name="Items answered wrong")
+    wrong.get_by_role("heading", name="Item 2 · Item score: 0%").wait_for()
+    assert wrong.get_by_text(gold[1].data["text"]).count() == 1
+    assert wrong.get_by_text("Item 1").count() == 0
+    assert wrong.get_by_role("region", name="Your answer").inner_text().endswith("pos")
+    assert wrong.get_by_role("region", name="Expected answer").inner_text().endswith("neg")
+    shot(page, "exam-failed")
+    page.get_by_role("link", name="Back to the exams").click()
+    card = page.get_by_role("listitem", name="Clinical sentiment")
+    card.get_by_text("1 of 2").wait_for()
 
-    for n, answer in ((1, "pos"), (2, "neg")):
-        page.get_by_text(f"Item {n}", exact=True).wait_for()
-        page.get_by_text(gold[n - 1].data["text"]).wait_for()  # the task, never its answer
-        page.get_by_role("group", name="sentiment").get_by_role("button", name=answer).click()
-        page.get_by_role("button", name="Save answer and go on" if n == 1 else "Save answer").click()
-        page.get_by_text(f"Answered {n} of 2").first.wait_for()
-    shot(page, "exam-answered")
-    page.get_by_role("button", name="Finish the exam").click()
+    # Second attempt: both right.
+    take_exam(page, gold, ["pos", "neg"])
     page.get_by_text("Passed", exact=True).wait_for()
     page.get_by_text("Every item was right.").wait_for()
     page.get_by_text("New certification: Level 2 · Annotator in medicine.").wait_for()

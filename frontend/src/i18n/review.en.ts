@@ -165,6 +165,7 @@ export const reviewEn = {
   'attempt.given': 'Your answer',
   'attempt.expected': 'Expected answer',
   'attempt.itemScore': 'Item score',
+  'attempt.labelScore': '{label}: {score}',
   'attempt.backToExams': 'Back to the exams',
   'attempt.seeCertifications': 'See my certifications',
 

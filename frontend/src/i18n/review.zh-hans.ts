@@ -167,6 +167,7 @@ export const reviewZhHans: Record<keyof typeof reviewEn, string> = {
   'attempt.given': '您的答案',
   'attempt.expected': '正确答案',
   'attempt.itemScore': '本题得分',
+  'attempt.labelScore': '{label}：{score}',
   'attempt.backToExams': '返回考试列表',
   'attempt.seeCertifications': '查看我的认证',
 

@@ -9,7 +9,7 @@ import { useAsync } from '../app/useAsync';
 import { parseSchema, serializeResult, type Result, type Schema } from '../core/schema';
 import { useI18n } from '../i18n';
 import { TaskEditor } from '../workspace/TaskEditor';
-import { attempts, exams, type Attempt, type Exam } from './api';
+import { attempts, exams, type Attempt, type AttemptItem, type Exam } from './api';
 import { editorItem } from './editorItem';
 import { examProgress, isFinished, nextOpen, percent, sortedItems, wrongItems } from './exam';
 import { levelText } from './labels';
@@ -132,6 +132,37 @@ function Taking({ loaded, onChange }: { loaded: Loaded; onChange: (a: Attempt) =
   );
 }
 
+/** One item graded wrong: the task's text, the given and the expected answer on the graded labels. */
+function WrongItem({ item, n, schema }: { item: AttemptItem; n: number; schema: Schema }) {
+  const { t } = useI18n();
+  // only the labels the gold answer fills in are graded, so only those are compared
+  const graded = schema.labels.filter((d) => item.expected?.[d.name] !== undefined && item.expected?.[d.name] !== null);
+  return (
+    <div className="panel">
+      <h4>
+        {t('attempt.item', { n })} · {t('attempt.itemScore')}: {percent(item.score)}
+      </h4>
+      <div className="text-block">
+        {Object.entries(item.task.data)
+          .filter(([, v]) => typeof v === 'string')
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join('\n')}
+      </div>
+      <div className="two-col">
+        <section aria-label={t('attempt.given')}>
+          <h5>{t('attempt.given')}</h5>
+          <ResultText labels={graded} result={item.given} data={item.task.data} />
+        </section>
+        <section aria-label={t('attempt.expected')}>
+          <h5>{t('attempt.expected')}</h5>
+          <ResultText labels={graded} result={item.expected} data={item.task.data} />
+        </section>
+      </div>
+      {item.label_scores && <p className="muted">{graded.map((d) => t('attempt.labelScore', { label: d.name, score: percent(item.label_scores?.[d.name]) })).join(' · ')}</p>}
+    </div>
+  );
+}
+
 function Graded({ loaded }: { loaded: Loaded }) {
   const { t } = useI18n();
   const { attempt, exam, schema } = loaded;
@@ -151,27 +182,7 @@ function Graded({ loaded }: { loaded: Loaded }) {
         <section aria-label={t('attempt.wrongTitle')}>
           <h3>{t('attempt.wrongTitle')}</h3>
           {wrong.map((it) => (
-            <div key={it.task.id} className="panel">
-              <h4>
-                {t('attempt.item', { n: positions.get(it.task.id) ?? it.position })} · {t('attempt.itemScore')}: {percent(it.score)}
-              </h4>
-              <div className="text-block">
-                {Object.entries(it.task.data)
-                  .filter(([, v]) => typeof v === 'string')
-                  .map(([k, v]) => `${k}: ${String(v)}`)
-                  .join('\n')}
-              </div>
-              <div className="two-col">
-                <div>
-                  <h5>{t('attempt.given')}</h5>
-                  <ResultText labels={schema.labels} result={it.given} data={it.task.data} />
-                </div>
-                <div>
-                  <h5>{t('attempt.expected')}</h5>
-                  <ResultText labels={schema.labels} result={it.expected} data={it.task.data} />
-                </div>
-              </div>
-            </div>
+            <WrongItem key={it.task.id} item={it} n={positions.get(it.task.id) ?? it.position} schema={schema} />
           ))}
         </section>
       )}

@@ -112,6 +112,8 @@ export interface AttemptItem {
   given: Result | null;
   correct: boolean | null;
   score: number | null;
+  /** per graded label, once finished */
+  label_scores?: Record<string, number> | null;
   expected: Result | null;
 }
 
