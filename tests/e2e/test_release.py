@@ -241,3 +241,36 @@ def test_manager_releases_downloads_compares_and_reads_the_report(page, live_ser
     page.get_by_role("link", name="质量报告").click()
     page.get_by_role("heading", name="结构完整性").wait_for()
     shot(page, "release-quality-report-zh")
+
+
+def test_reviewer_reads_and_downloads_but_cannot_release_or_unmask(page, live_server, seeded, manager, reviewer):
+    from release.services.snapshot import release_build, release_create
+
+    project, _ = seeded
+    release = release_build(release=release_create(project=project, actor=manager, name="for review",
+                                                   send=lambda job: None))
+    assert release.state == "ready"
+    login(page, live_server, "reviewer")
+    page.goto(f"{live_server.url}/projects/{project.pk}/releases")
+    page.get_by_role("link", name="v1").click()
+    page.get_by_role("heading", name="Release v1 · Headlines").wait_for()
+    assert page.get_by_role("heading", name="New release").count() == 0
+    lines = download(page, "Download jsonl").decode("utf-8").splitlines()
+    assert len(lines) == 4
+    assert page.get_by_label("Unmasked (personal data as imported)").count() == 0
+    assert page.get_by_role("link", name="Download jsonl unmasked").count() == 0
+
+
+def test_annotator_is_refused_the_release_pages(page, live_server, seeded, manager):
+    from release.services.snapshot import release_build, release_create
+
+    project, _ = seeded
+    release = release_build(release=release_create(project=project, actor=manager, send=lambda job: None))
+    login(page, live_server, "annotator")
+    assert page.get_by_role("link", name="Releases: Headlines").count() == 0
+    page.goto(f"{live_server.url}/releases/{release.pk}")
+    page.get_by_role("alert").wait_for()
+    assert page.get_by_role("heading", name="Release v1 · Headlines").count() == 0
+    page.goto(f"{live_server.url}/projects/{project.pk}/quality")
+    page.get_by_role("alert").wait_for()
+    assert page.get_by_role("table", name="Annotator reliability").count() == 0
