@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from annotation.schema import Schema
 from release.formats import ExportContext, Format, Records, labels_of_type, register
-from release.formats.common import ClassMap, dumps, has_image, image_name
+from release.formats.common import ClassMap, dumps, image_name, json_items, with_images
 from release.formats.ziputil import batched_text
 
 GEOMETRY = ("boxes", "polygons")
@@ -61,22 +61,11 @@ def _pieces(ctx: ExportContext, records: Records) -> Iterator[str]:
     categories = [{"id": i + 1, "name": classes.names[i], "supercategory": label}
                   for (label, _), i in classes.index.items()]
     yield '{"info":' + dumps(info) + ',"licenses":[],"categories":' + dumps(categories) + ',"images":['
-    first = True
-    for record in records():
-        if not has_image(record):
-            continue
-        image = {"id": record["id"], "file_name": image_name(record), "width": record["media_width"],
-                 "height": record["media_height"], "zhibiao_key": record.get("key")}
-        yield ("" if first else ",") + dumps(image)
-        first = False
+    yield from json_items({"id": r["id"], "file_name": image_name(r), "width": r["media_width"],
+                           "height": r["media_height"], "zhibiao_key": r.get("key")} for r in with_images(records))
     yield '],"annotations":['
-    next_id = 1
-    for record in records():
-        if not has_image(record):
-            continue
-        for annotation in annotations_of(record, ctx.schema, classes):
-            yield ("" if next_id == 1 else ",") + dumps({"id": next_id, **annotation})
-            next_id += 1
+    annotations = (a for r in with_images(records) for a in annotations_of(r, ctx.schema, classes))
+    yield from json_items({"id": n, **a} for n, a in enumerate(annotations, 1))
     yield "]}"
 
 

@@ -46,6 +46,11 @@ def has_image(record: dict) -> bool:
     return bool(record.get("media")) and bool(record.get("media_width")) and bool(record.get("media_height"))
 
 
+def with_images(records) -> Iterator[dict]:
+    """A fresh pass over the records that have an image with a known size."""
+    return (record for record in records() if has_image(record))
+
+
 def media_file(ctx: ExportContext, record: dict) -> Path | None:
     """The record's image on disk, or None when missing or (never expected) outside MEDIA_ROOT."""
     root = Path(ctx.media_root).resolve()
@@ -65,6 +70,12 @@ def meta_of(record: dict, **extra: Any) -> dict:
     return {"id": record["id"], "key": record.get("key"), "source": provenance.get("source"),
             "approved_by": provenance.get("approved_by"), "agreement": record.get("agreement"),
             "sha256": record.get("sha256"), **extra}
+
+
+def json_items(values: Iterable[Any], separator: str = ",") -> Iterator[str]:
+    """The JSON text of values as the inside of an array, one piece per value."""
+    for i, value in enumerate(values):
+        yield (separator if i else "") + dumps(value)
 
 
 def jsonl(rows: Iterable[dict]) -> Iterator[bytes]:

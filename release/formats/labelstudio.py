@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from annotation.imports.labelstudio import LS_TYPE, PAIRWISE_SIDES
 from annotation.schema import Schema
 from release.formats import ExportContext, Format, Records, register
-from release.formats.common import dumps, has_image, image_name
+from release.formats.common import has_image, image_name, json_items
 from release.formats.ziputil import batched_text
 
 
@@ -94,11 +94,8 @@ def ls_task(record: dict, schema: Schema) -> dict:
 
 
 def _pieces(ctx: ExportContext, records: Records) -> Iterator[str]:
-    yield "["
-    first = True
-    for record in records():
-        yield ("\n" if first else ",\n") + dumps(ls_task(record, ctx.schema))
-        first = False
+    yield "[\n"
+    yield from json_items((ls_task(record, ctx.schema) for record in records()), ",\n")
     yield "\n]\n"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from annotation.schema import Schema
 from release.formats import ExportContext, Format, Records, labels_of_type, register
-from release.formats.common import ClassMap, boxes_of, has_image, image_name
+from release.formats.common import ClassMap, boxes_of, image_name, with_images
 from release.formats.ziputil import ZipEntry, stream_zip, text_entry
 
 
@@ -62,12 +62,11 @@ def voc_xml(record: dict, classes: ClassMap, labels: list) -> bytes:
 def _entries(ctx: ExportContext, records: Records) -> Iterator[ZipEntry]:
     classes = ClassMap.of(ctx.schema, "boxes")
     labels = labels_of_type(ctx.schema, "boxes")
-    for record in records():
-        if has_image(record):
-            stem = image_name(record).rsplit(".", 1)[0]
-            yield ZipEntry(f"Annotations/{stem}.xml", [voc_xml(record, classes, labels)])
+    for record in with_images(records):
+        stem = image_name(record).rsplit(".", 1)[0]
+        yield ZipEntry(f"Annotations/{stem}.xml", [voc_xml(record, classes, labels)])
     yield text_entry("ImageSets/Main/default.txt",
-                     (image_name(r).rsplit(".", 1)[0] + "\n" for r in records() if has_image(r)))
+                     (image_name(r).rsplit(".", 1)[0] + "\n" for r in with_images(records)))
 
 
 def write(ctx: ExportContext, records: Records) -> Iterator[bytes]:

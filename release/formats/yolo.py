@@ -15,7 +15,7 @@ import yaml
 
 from annotation.schema import Schema
 from release.formats import ExportContext, Format, Records, labels_of_type, register
-from release.formats.common import ClassMap, boxes_of, has_image, image_name, media_file
+from release.formats.common import ClassMap, boxes_of, image_name, media_file, with_images
 from release.formats.ziputil import ZipEntry, file_chunks, stream_zip, text_entry
 
 
@@ -43,9 +43,7 @@ def data_yaml(classes: ClassMap) -> str:
 
 
 def image_entries(ctx: ExportContext, records: Records, missing: list[str]) -> Iterator[ZipEntry]:
-    for record in records():
-        if not has_image(record):
-            continue
+    for record in with_images(records):
         path = media_file(ctx, record)
         if path is None:
             missing.append(image_name(record))
@@ -57,10 +55,9 @@ def _entries(ctx: ExportContext, records: Records) -> Iterator[ZipEntry]:
     classes = ClassMap.of(ctx.schema, "boxes")
     labels = labels_of_type(ctx.schema, "boxes")
     yield text_entry("data.yaml", [data_yaml(classes)])
-    for record in records():
-        if has_image(record):
-            stem = image_name(record).rsplit(".", 1)[0]
-            yield text_entry(f"labels/{stem}.txt", label_lines(record, classes, labels))
+    for record in with_images(records):
+        stem = image_name(record).rsplit(".", 1)[0]
+        yield text_entry(f"labels/{stem}.txt", label_lines(record, classes, labels))
     if wants_images(ctx):
         missing: list[str] = []
         yield from image_entries(ctx, records, missing)
