@@ -96,3 +96,26 @@ describe('differences between annotators', () => {
     expect(iou({ x: 0, y: 0, w: 10, h: 10 }, { x: 20, y: 20, w: 5, h: 5 })).toBe(0);
   });
 });
+
+describe('differences on shapes and single values', () => {
+  const shapes = parseSchema({
+    data: { image: 'image' },
+    labels: { lesion: { type: 'polygons', on: 'image', options: ['lesion'] }, note: { type: 'text' }, better: { type: 'preference', between: ['a', 'b'] } },
+  });
+
+  it('matches polygons by label and the overlap of their bounds', () => {
+    const square = (x: number) => ({ points: [[x, 0], [x + 10, 0], [x + 10, 10], [x, 10]], label: 'lesion' });
+    const near = diffResults(shapes, [{ lesion: [square(0)] }, { lesion: [square(1)] }]);
+    expect(near.find((d) => d.label === 'lesion')?.differs).toBe(false);
+    const far = diffResults(shapes, [{ lesion: [square(0)] }, { lesion: [square(8)] }]);
+    expect(far.find((d) => d.label === 'lesion')?.differs).toBe(true);
+  });
+
+  it('compares text and preference values exactly', () => {
+    const r = diffResults(shapes, [
+      { note: '肿块', better: 'a' },
+      { note: '肿块 ', better: 'a' },
+    ]);
+    expect(differingLabels(r)).toEqual(['note']);
+  });
+});
