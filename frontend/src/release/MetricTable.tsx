@@ -23,7 +23,7 @@ export function MetricTable({ rows, caption }: { rows: MetricRow[]; caption: str
       <tbody>
         {rows.map((r) => (
           <tr key={r.path.join('.')}>
-            <th scope="row">{r.path.map(name).join(' › ')}</th>
+            <th scope="row" style={{ width: '55%' }}>{r.path.map(name).join(' › ')}</th>
             <td>{value(r)}</td>
           </tr>
         ))}
