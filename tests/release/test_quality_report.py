@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -87,6 +89,17 @@ def test_entropy_of_a_known_distribution():
     assert out["normalized_entropy"] == pytest.approx(1.5 / math.log2(3), abs=1e-6)
     assert distribution_entropy({"pos": 5, "neg": 0, "neu": 0}, 3)["entropy_bits"] == 0.0
     assert distribution_entropy({"pos": 0}, 3)["entropy_bits"] is None
+
+
+@given(st.lists(st.integers(min_value=0, max_value=1000), min_size=2, max_size=12))
+def test_normalized_entropy_lies_between_zero_and_one(counts):
+    out = distribution_entropy({str(i): c for i, c in enumerate(counts)}, len(counts))
+    if sum(counts) == 0:
+        assert out["normalized_entropy"] is None
+    else:
+        # figures are rounded to 6 digits
+        assert 0.0 <= out["normalized_entropy"] <= 1.0
+        assert out["entropy_bits"] <= math.log2(len(counts)) + 1e-6
 
 
 def test_label_tally_counts_choices_list_items_and_ratings_per_label():

@@ -5,6 +5,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.urls import reverse
 from django.utils import timezone
 from tokenizers import Tokenizer
@@ -178,6 +180,19 @@ def test_money_is_split_to_the_cent_without_losing_any():
     parts = split_money(Decimal("1234.57"), [0.123457, 0.5, 0.376543])
     assert sum(parts) == Decimal("1234.57")
     assert split_money(Decimal("5.00"), []) == []
+
+
+@given(cents=st.integers(min_value=0, max_value=10**12),
+       shares=st.lists(st.floats(min_value=0.0, max_value=1.0, allow_nan=False), min_size=1, max_size=30))
+def test_split_money_never_loses_or_invents_a_cent(cents, shares):
+    total = Decimal(cents) / 100
+    parts = split_money(total, shares)
+    assert len(parts) == len(shares) and all(p >= 0 for p in parts)
+    if sum(shares) > 0:
+        assert sum(parts) == total
+        weight = sum(Decimal(repr(s)) for s in shares)
+        # each part is its exact share rounded down or up by at most one cent
+        assert all(abs(p - total * Decimal(repr(s)) / weight) < Decimal("0.01") for p, s in zip(parts, shares))
 
 
 def test_the_value_route_starts_the_same_job_as_the_quality_route(project, manager, annotator, client_for,
