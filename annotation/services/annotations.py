@@ -108,6 +108,10 @@ def annotation_update(*, user, annotation: Annotation, version: int, result=None
             raise ValidationError({"status": [_("A submitted annotation cannot go back to draft.")]})
         if task.status in (TaskStatus.ACCEPTED, TaskStatus.REJECTED):
             raise Conflict(_("This task has been decided; it can no longer be edited."), task_status=task.status)
+        if task.status in (TaskStatus.COMPLETED, TaskStatus.IN_REVIEW) and current.status == SUBMITTED:
+            # The checks and the reviewers judge the submitted set: it must not move under them.
+            raise Conflict(_("This task is being checked or reviewed; your submitted annotation can no longer "
+                             "be edited."), task_status=task.status)
         if result is None and new_status == SUBMITTED and current.status != SUBMITTED:
             _validate(task, current.result, new_status)
         becomes_submitted = new_status == SUBMITTED and current.status != SUBMITTED
