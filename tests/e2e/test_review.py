@@ -70,6 +70,7 @@ def take_exam(page, gold, answers: list[str]) -> None:
     page.get_by_role("button", name="Finish the exam").click()
 
 
+@pytest.mark.worker
 def test_an_expert_fixes_a_conflict_and_the_release_carries_the_expert_result_and_level(
         page, live_server, base, owner, annotator, annotator2, client_for, celery_worker):  # noqa: F811
     project = ProjectFactory(organization=base, name="Clinical notes", domain=DOMAIN, schema=TEXT_SCHEMA, overlap=2,

@@ -50,6 +50,7 @@ export const reviewEn = {
   'review.fix.fromReviewed': 'The result under review ({name})',
   'review.item.title': 'Review task {id}',
   'review.item.meta': '{project} · stage {stage} of {count} · {level} or higher',
+  'review.item.round': 'review round {round} (the task came back after a rejection)',
   'review.item.leaseUntil': 'Held for you until {time}',
   'review.item.data': 'Task data',
   'review.item.image': 'Task image',

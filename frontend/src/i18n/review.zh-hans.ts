@@ -52,6 +52,7 @@ export const reviewZhHans: Record<keyof typeof reviewEn, string> = {
   'review.fix.fromReviewed': '待审结果（{name}）',
   'review.item.title': '审核任务 {id}',
   'review.item.meta': '{project} · 第 {stage} / {count} 阶段 · 需 {level} 或以上',
+  'review.item.round': '第 {round} 轮审核（任务驳回后重新提交）',
   'review.item.leaseUntil': '为您保留至 {time}',
   'review.item.data': '任务数据',
   'review.item.image': '任务图片',

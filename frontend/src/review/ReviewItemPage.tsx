@@ -123,7 +123,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
   const reviewNext = async () => {
     setError(null);
     try {
-      const next = detail ? await review.next(detail.item.project.id) : undefined;
+      const next = await review.next();
       navigate(next ? `/review/items/${next.item.id}` : '/review');
     } catch (e) {
       setError(e);
@@ -183,6 +183,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
       <h1>{t('review.item.title', { id: detail.task.id })}</h1>
       <p className="muted">
         {t('review.item.meta', { project: item.project.name, stage: item.stage + 1, count: item.stage_count, level: levelText(t, item.min_level) })}
+        {(item.round ?? 1) > 1 && <> · {t('review.item.round', { round: item.round ?? 1 })}</>}
         {detail.lease_expires_at && <> · {t('review.item.leaseUntil', { time: formatTime(leaseUntil ?? detail.lease_expires_at, lang) })}</>}
       </p>
       {item.reasons.length > 0 && <p>{item.reasons.map((r) => reasonText(t, r)).join('; ')}</p>}

@@ -24,9 +24,8 @@ export function ReviewQueuePage({ projectId }: { projectId?: number }) {
     setError(null);
     setNotice(null);
     try {
-      // the server leases per project: the filtered one, else the project of the oldest waiting item
-      const project = projectId ?? items[0]?.project.id;
-      const next = project === undefined ? undefined : await review.next(project);
+      // the filtered project, else the oldest item the caller may take in any project
+      const next = await review.next(projectId);
       if (next) navigate(`/review/items/${next.item.id}`);
       else {
         setNotice(t('review.queue.nothingNext'));
