@@ -8,7 +8,8 @@ class PrelabelConfig(AppConfig):
         from celery.signals import worker_process_init
 
         from annotation.gates import register_prelabel_validator
-        from annotation.signals import task_accepted
+        from annotation.signals import demo_loaded, task_accepted
+        from prelabel.demo import demo_prelabel
         from prelabel.receivers import on_task_accepted
         from prelabel.services.flywheel import prelabel_settings_validate
         from prelabel.worker import limit_torch_threads
@@ -16,3 +17,4 @@ class PrelabelConfig(AppConfig):
         worker_process_init.connect(limit_torch_threads, dispatch_uid="prelabel.limit_torch_threads")
         task_accepted.connect(on_task_accepted, dispatch_uid="prelabel.flywheel")
         register_prelabel_validator("prelabel", prelabel_settings_validate)
+        demo_loaded.connect(demo_prelabel, dispatch_uid="prelabel.demo_prelabel")

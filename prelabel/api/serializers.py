@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from annotation.api.base import StrictSerializer
-from annotation.api.serializers import PredictionOut
+from annotation.api.serializers import JobOut, PredictionOut
 
 
 class RetrainIn(serializers.Serializer):
@@ -47,3 +47,7 @@ class ModelVersionIn(StrictSerializer):
 class FastPathOut(serializers.Serializer):
     queued = serializers.BooleanField()
     predictions = PredictionOut(many=True)
+
+
+class LatestJobOut(serializers.Serializer):
+    job = JobOut(allow_null=True)

@@ -1,4 +1,4 @@
-"""Pre-label routes: start a pre-label job, list and register model versions, start a retrain job.
+"""Pre-label routes: start (or find the latest) pre-label job, list and register model versions, start a retrain job.
 
 Views only translate HTTP: fetch the project through the caller's role, call one service, answer.
 A broker that is down is a 503; nothing runs inside the request.
@@ -16,8 +16,9 @@ from annotation.api.serializers import JobOut
 from annotation.errors import ServiceUnavailable
 from annotation.models.organizations import MANAGING_ROLES
 from annotation.services.jobs import BrokerUnavailable
-from prelabel.api.serializers import ModelVersionIn, ModelVersionOut, RetrainIn
+from prelabel.api.serializers import LatestJobOut, ModelVersionIn, ModelVersionOut, RetrainIn
 from prelabel.engine import EngineError
+from prelabel.selectors import latest_job
 from prelabel.services import (
     PrelabelError,
     custom_model_register,
@@ -33,6 +34,12 @@ def _accepted(job) -> Response:
 
 
 class PrelabelStartView(APIView):
+    @extend_schema(responses={200: LatestJobOut})
+    def get(self, request, project_id: int) -> Response:
+        """The latest pre-label job (null when none ran), so a page can follow one still running."""
+        project = project_for_user(request.user, project_id, roles=MANAGING_ROLES)
+        return Response(LatestJobOut({"job": latest_job(project=project, kind="prelabel")}).data)
+
     @extend_schema(request=None, responses={202: JobOut})
     def post(self, request, project_id: int) -> Response:
         project = project_for_user(request.user, project_id, roles=MANAGING_ROLES)

@@ -10,6 +10,7 @@ import pytest
 
 from annotation.models import Annotation, Job, Prediction, TaskStatus
 from prelabel.models import BUILTIN_VERSION, ModelVersion
+from prelabel.services import prelabel_job_create
 from tests.e2e.conftest import login, shot
 from tests.factories import TEXT_SCHEMA, ProjectFactory, TaskFactory
 from tests.prelabel.queue import empty_prelabel_queue  # noqa: F401
@@ -109,3 +110,18 @@ def test_manager_retrains_and_sets_the_flywheel(page, live_server, base, manager
     project.refresh_from_db()
     assert project.prelabel == {"retrain_every": 25}
     shot(page, "prelabel-retrained")
+
+
+def test_the_page_follows_a_job_started_elsewhere_and_cancels_it(page, live_server, base, manager):
+    project = ProjectFactory(organization=base, name="Waiting", schema=TEXT_SCHEMA)
+    TaskFactory(project=project, data={"text": "Nobody has pre-labeled me yet."})
+    job = prelabel_job_create(project=project, actor=manager)  # created, never sent: it waits
+    login(page, live_server, "manager")
+    page.goto(f"{live_server.url}/projects/{project.id}/prelabel")
+    page.get_by_text("Waiting for a worker…").wait_for()
+    page.get_by_role("progressbar", name="Pre-labeling progress").wait_for()
+    page.get_by_role("button", name="Cancel job").click()
+    page.get_by_text("Cancelled.").wait_for()
+    job.refresh_from_db()
+    assert job.state == Job.State.CANCELLED
+    assert page.get_by_role("button", name="Cancel job").count() == 0

@@ -19,7 +19,8 @@ def both(managing: int, others: int, annotator: int | None = None, reviewer: int
 
 # route name -> list of (method, url kwargs builder, body, expected status per persona)
 MATRIX: dict[str, list] = {
-    "project-prelabel": [("post", lambda w: {"project_id": w.project.pk}, None, both(202, 403))],
+    "project-prelabel": [("post", lambda w: {"project_id": w.project.pk}, None, both(202, 403)),
+                         ("get", lambda w: {"project_id": w.project.pk}, None, both(200, 403))],
     "project-model-versions": [
         ("get", lambda w: {"project_id": w.project.pk}, None, both(200, 200)),
         # an empty body: the role is checked first (403), then the body (400 naming the fields)

@@ -144,6 +144,16 @@ def test_starting_prelabel_queues_a_job_for_the_open_tasks(project, tasks, manag
     assert len(callbacks) == 1
 
 
+def test_the_latest_prelabel_job_is_found_for_the_page(project, tasks, manager, client_for):
+    url = f"/api/v1/projects/{project.pk}/prelabel/"
+    assert client_for(manager).get(url).json() == {"job": None}
+    older = prelabel_job_create(project=project, actor=manager)
+    newer = prelabel_job_create(project=project, actor=manager)
+    body = client_for(manager).get(url).json()
+    assert (body["job"]["id"], body["job"]["state"], body["job"]["progress_total"]) == (newer.pk, "queued", 5)
+    assert older.pk != newer.pk
+
+
 def test_a_project_without_a_label_the_model_can_fill_gets_400(base, manager, client_for):
     project = ProjectFactory(organization=base, schema={"data": {"text": "text"}, "labels": {"note": {"type": "text"}}})
     response = client_for(manager).post(f"/api/v1/projects/{project.pk}/prelabel/")

@@ -1,6 +1,6 @@
 // /projects/:id/prelabel — start pre-labeling with a progress bar, the model versions with their
 // acceptance rate, "Retrain now", and the flywheel setting. Managers act; other members read.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { jobs, projects } from '../api/endpoints';
 import type { Job, Project } from '../api/types';
 import { canManage, useAuth } from '../app/auth';
@@ -26,6 +26,20 @@ export function PrelabelPage({ projectId }: { projectId: number }) {
   const manager = project.data ? canManage(me, project.data.organization) : false;
   const run = useJob(() => versions.reload());
   const [startError, setStartError] = useState<unknown>(null);
+  const follow = useRef(run.follow);
+  follow.current = run.follow;
+
+  // a job started elsewhere (the demo, another tab, the flywheel's re-run) shows its progress here
+  useEffect(() => {
+    if (!manager) return;
+    let live = true;
+    prelabel.latest(projectId).then(({ job }) => {
+      if (live && job && !jobProgress(job).finished) follow.current(job);
+    }, () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [manager, projectId]);
 
   const start = async () => {
     setStartError(null);

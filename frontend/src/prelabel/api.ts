@@ -43,6 +43,8 @@ export interface FastPathAnswer {
 
 export const prelabel = {
   start: (projectId: number) => api.post<Job>(`${V1}/projects/${projectId}/prelabel/`),
+  /** The latest pre-label job (null when none ran): the page follows one still running. */
+  latest: (projectId: number) => api.get<{ job: Job | null }>(`${V1}/projects/${projectId}/prelabel/`),
   versions: (projectId: number) => api.get<ModelVersion[]>(`${V1}/projects/${projectId}/model-versions/`),
   retrain: (projectId: number, label?: string) =>
     api.post<Job>(`${V1}/projects/${projectId}/retrain/`, label ? { label } : {}),
