@@ -291,3 +291,42 @@ def test_a_manager_grants_and_revokes_a_level_with_reasons(page, live_server, ba
     page.get_by_role("link", name="我的认证").wait_for()
     page.get_by_role("button", name="授予").wait_for()
     shot(page, "manager-certifications-zh")
+
+
+def test_an_expert_sees_box_differences_on_the_image_and_accepts_one_annotation_by_keyboard(
+        page, live_server, base, owner, annotator, annotator2, media_root):
+    from tests.e2e.helpers import png_bytes
+    from tests.factories import IMAGE_SCHEMA
+    from tests.review.queue_helpers import reviewed_task
+
+    project = ProjectFactory(organization=base, name="Street scenes", domain=DOMAIN, schema=IMAGE_SCHEMA, overlap=2,
+                             review_policy={"route": ["conflicts"], "stages": [{"min_level": 4}], "blind": True})
+    (media_root / "street.png").write_bytes(png_bytes(400, 300))
+    car = {"x": 60, "y": 60, "w": 100, "h": 70, "label": "car"}
+    person_box = {"x": 220, "y": 140, "w": 100, "h": 100, "label": "person"}
+    first = {"objects": [car]}
+    second = {"objects": [{**car, "x": 62, "w": 99}, person_box]}  # the same car, and a person the first missed
+    task, _item = reviewed_task(project, [annotator, annotator2], [first, second], data={"image": "street.png"},
+                                media="street.png", media_width=400, media_height=300)
+    assert _item is not None
+    person(base, "expert", Role.REVIEWER, level=4, by=owner)
+
+    login(page, live_server, "expert")
+    page.goto(f"{live_server.url}/review")
+    page.get_by_role("button", name="Start reviewing").click()
+    page.get_by_role("heading", name=f"Review task {task.pk}").wait_for()
+    second_drawing = page.get_by_role("img", name="objects of Annotator 2 on the image")
+    second_drawing.wait_for()
+    assert second_drawing.locator("rect").count() == 2
+    assert second_drawing.locator("rect[style*='stroke-dasharray']").count() == 1  # only the person differs
+    assert page.get_by_role("img", name="objects of Annotator 1 on the image").locator("rect").count() == 1
+    shot(page, "review-boxes")
+
+    page.keyboard.press("j")  # proposed result -> annotation 1
+    page.keyboard.press("j")  # -> annotation 2
+    radios = page.get_by_role("radiogroup", name="Result under review")
+    assert radios.get_by_role("radio", name="Annotator 2").is_checked()
+    page.keyboard.press("a")
+    page.get_by_text("Decision saved: accepted. The task is now Accepted.").wait_for()
+    outcome = TaskOutcome.objects.get(task=task)
+    assert outcome.result == second and outcome.source == "review" and outcome.decided_level == 4

@@ -65,6 +65,7 @@ export const reviewEn = {
   'review.item.same': 'same',
   'review.item.onlyHere': 'not in every annotation',
   'review.item.empty': '(empty)',
+  'review.item.shapesOf': '{label} of {who} on the image',
   'review.item.leadTime': 'Lead time {seconds} s',
   'review.item.label': 'Label',
   'review.item.consistency': 'Consistency report',

@@ -67,6 +67,7 @@ export const reviewZhHans: Record<keyof typeof reviewEn, string> = {
   'review.item.same': '一致',
   'review.item.onlyHere': '并非所有标注都有',
   'review.item.empty': '（空）',
+  'review.item.shapesOf': '{who} 在图上的 {label}',
   'review.item.leadTime': '用时 {seconds} 秒',
   'review.item.label': '标签',
   'review.item.consistency': '一致性报告',

@@ -44,6 +44,11 @@ function TaskData({ detail, schema }: { detail: ReviewDetail; schema: Schema }) 
   );
 }
 
+function mediaOf(detail: ReviewDetail): { url: string; width: number; height: number } | null {
+  const { media_url: url, media_width: width, media_height: height } = detail.task;
+  return url && width && height ? { url, width, height } : null;
+}
+
 export function ReviewItemPage({ itemId }: { itemId: number }) {
   const { t, lang } = useI18n();
   const loaded = useAsync(() => review.item(itemId), [itemId]);
@@ -292,7 +297,7 @@ export function ReviewItemPage({ itemId }: { itemId: number }) {
             <UnderReview schema={ok} detail={detail} selected={selected} onSelect={setSelected} proposed={proposed} />
             <section className="panel" aria-label={t('review.item.results')}>
               <h2>{t('review.item.results')}</h2>
-              <SideBySide schema={ok} annotations={annotations} diffs={diffs} selected={selected} onSelect={setSelected} />
+              <SideBySide schema={ok} annotations={annotations} diffs={diffs} selected={selected} onSelect={setSelected} media={mediaOf(detail)} />
             </section>
             {cotLabels(ok).map((def) => {
               const draft = cot[def.name];

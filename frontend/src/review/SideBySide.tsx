@@ -4,6 +4,7 @@ import type { Schema } from '../core/schema';
 import { useI18n } from '../i18n';
 import type { ReviewAnnotation } from './api';
 import type { LabelDiff } from './diff';
+import { ShapesPreview } from './ShapesPreview';
 import { ItemList } from './ValueText';
 
 interface Props {
@@ -12,13 +13,15 @@ interface Props {
   diffs: LabelDiff[];
   selected: number;
   onSelect: (index: number) => void;
+  /** the task image, to draw boxes and polygons on */
+  media?: { url: string; width: number; height: number } | null;
 }
 
 export function annotatorName(t: ReturnType<typeof useI18n>['t'], a: ReviewAnnotation, index: number): string {
   return a.annotator ? t('review.item.annotatorNamed', { name: a.annotator.username }) : t('review.item.annotator', { n: index + 1 });
 }
 
-export function SideBySide({ schema, annotations, diffs, selected, onSelect }: Props) {
+export function SideBySide({ schema, annotations, diffs, selected, onSelect, media = null }: Props) {
   const { t } = useI18n();
   if (annotations.length === 0) return <p>{t('review.item.noAnnotations')}</p>;
   const blind = annotations.some((a) => a.annotator === null);
@@ -46,6 +49,9 @@ export function SideBySide({ schema, annotations, diffs, selected, onSelect }: P
                   <h4>
                     {def.name} <span className="badge">{d?.differs ? t('review.item.differs') : t('review.item.same')}</span>
                   </h4>
+                  {media && (def.type === 'boxes' || def.type === 'polygons') && (d?.sides[i]?.length ?? 0) > 0 && (
+                    <ShapesPreview mediaUrl={media.url} width={media.width} height={media.height} items={d?.sides[i] ?? []} title={t('review.item.shapesOf', { label: def.name, who: annotatorName(t, a, i) })} />
+                  )}
                   <ItemList items={d?.sides[i] ?? []} />
                 </div>
               );

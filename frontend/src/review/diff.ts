@@ -18,6 +18,8 @@ export interface DiffItem {
   shared: boolean;
   /** geometry for overlap matching (boxes, polygons) */
   rect?: Rect;
+  /** polygon outline, for drawing */
+  points?: [number, number][];
   label?: string;
 }
 
@@ -86,7 +88,8 @@ export function itemsOf(def: LabelDef, value: unknown, data: Record<string, unkn
         const pts = Array.isArray(p.points) ? p.points.filter(Array.isArray).map((q) => ({ x: num(q[0]), y: num(q[1]) })) : [];
         const rect = pts.length > 0 ? polygonBounds(pts) : { x: 0, y: 0, w: 0, h: 0 };
         const label = plain(p.label ?? '');
-        return { key: `${label}:${JSON.stringify(p.points)}`, text: `${label} (${pts.length} points)`, rect, label };
+        const points = pts.map((q): [number, number] => [q.x, q.y]);
+        return { key: `${label}:${JSON.stringify(p.points)}`, text: `${label} (${pts.length} points)`, rect, points, label };
       });
     case 'chain_of_thought': {
       if (!isObject(value)) return [];
