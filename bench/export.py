@@ -8,11 +8,12 @@
 
 Set-up (skipped when a ready release of ``--tasks`` records already exists, unless ``--rebuild``;
 it adds a new project each time, so drop the bench database to reclaim the space):
-the tasks and their ``TaskOutcome`` rows are bulk-inserted directly (no import, annotation or
-review runs: that is set-up speed, not what is measured); annotations are not created, so the
-records' provenance names the annotators listed on the outcome. The release itself is built by
-the real service (``release_create`` then ``release_build`` in this process, chunk by chunk, as
-the worker would) and its build rate is printed too.
+the tasks and their ``TaskOutcome`` rows are bulk-inserted directly (on PostgreSQL generated in
+the server with ``generate_series``; no import, annotation or review runs: that is set-up speed,
+not what is measured); annotations are not created, so the records' provenance names the
+annotators listed on the outcome. The release itself is built by the real code: ``release_create``,
+then the Celery task's body ``release_build_run`` called in this process, chunk by chunk, as the
+worker would; its build rate is printed too.
 
 Measured: ``GET /api/v1/releases/{id}/export/?format=jsonl`` served by gunicorn (1 worker,
 1 thread) on 127.0.0.1, read to the end by one client; rows/s = records / wall time of the whole
@@ -49,7 +50,8 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from annotation.models import Membership, Organization, Project, Role, Task, TaskStatus  # noqa: E402
 from bench._server import GunicornServer  # noqa: E402
 from release.models import Release  # noqa: E402
-from release.services.snapshot import release_build, release_create  # noqa: E402
+from release.services.snapshot import release_create  # noqa: E402
+from release.tasks import release_build_run  # noqa: E402
 from review.models import TaskOutcome  # noqa: E402
 
 ORG_NAME = "Bench base (export)"
@@ -96,7 +98,8 @@ def setup(tasks: int) -> tuple[Release, float]:
     print(f"  {tasks:,} tasks and outcomes inserted in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     release = release_create(project=project, actor=manager, name="bench", send=lambda job: None)
     started = time.perf_counter()
-    release = release_build(release=release, job_id=release.job_id)
+    release_build_run(release.job_id)  # the Celery task's body, run here: job state, progress and all
+    release.refresh_from_db()
     build_s = time.perf_counter() - started
     print(f"  release built by the service in {build_s:.1f}s", file=sys.stderr)
     return release, build_s
