@@ -35,7 +35,7 @@ def test_manager_prelabels_then_sees_the_acceptance_rate(page, browser, live_ser
     page.get_by_role("button", name="Start pre-labeling").click()
     bar = page.get_by_role("progressbar", name="Pre-labeling progress")
     bar.wait_for()
-    page.get_by_text("4 suggestions written").wait_for(timeout=120_000)
+    page.get_by_text("Suggestions written: 4 ").wait_for(timeout=120_000)
     assert bar.get_attribute("value") == bar.get_attribute("max")
     assert Job.objects.get(project=project, kind="prelabel").state == Job.State.SUCCEEDED
     assert Prediction.objects.filter(task__project=project, model_version=BUILTIN_VERSION).count() == 4
@@ -98,7 +98,7 @@ def test_manager_retrains_and_sets_the_flywheel(page, live_server, base, manager
     row.wait_for()
     assert "Active" in row.inner_text() and "group: 100%" in row.inner_text()
     # the retrain queued a pre-label job with the new version; the page follows it to the end
-    page.get_by_text("1 suggestions written").wait_for(timeout=120_000)
+    page.get_by_text("Suggestions written: 1 ").wait_for(timeout=120_000)
     assert Prediction.objects.filter(model_version=new.version).count() == 1
 
     page.get_by_label("Retrain after every N newly accepted tasks").fill("0")

@@ -7,7 +7,7 @@ export const prelabelEn = {
   'prelabel.run.heading': 'Pre-label the open tasks',
   'prelabel.run.start': 'Start pre-labeling',
   'prelabel.run.progress': 'Pre-labeling progress',
-  'prelabel.run.summary': '{created} suggestions written, {skipped} tasks already had one, {invalid} dropped as invalid.',
+  'prelabel.run.summary': 'Suggestions written: {created} · tasks that already had one: {skipped} · dropped as invalid: {invalid}.',
   'prelabel.job.cancel': 'Cancel job',
   'prelabel.versions.heading': 'Model versions',
   'prelabel.versions.help': 'Acceptance rate: share of annotations made from the version’s suggestion that kept it unchanged. Accuracy: how often its predictions agree with the submitted labels. Held-out: a retrained head against the version it replaced, on labels kept aside.',

@@ -9,7 +9,7 @@ export const prelabelZhHans: Record<keyof typeof prelabelEn, string> = {
   'prelabel.run.heading': '为未完成的任务生成预标注',
   'prelabel.run.start': '开始预标注',
   'prelabel.run.progress': '预标注进度',
-  'prelabel.run.summary': '已写入 {created} 条建议，{skipped} 个任务已有建议，{invalid} 条因无效被丢弃。',
+  'prelabel.run.summary': '已写入建议：{created} · 已有建议的任务：{skipped} · 因无效丢弃：{invalid}。',
   'prelabel.job.cancel': '取消任务',
   'prelabel.versions.heading': '模型版本',
   'prelabel.versions.help': '采纳率：基于该版本建议完成的标注中，未作任何修改就保留建议的比例。准确率：其预测与已提交标注一致的比例。留出评估：重新训练的分类头在预留标注上与被替换版本的对比。',
