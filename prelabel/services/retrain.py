@@ -36,9 +36,12 @@ def _retrain_label(project: Project, model: ModelVersion, requested: str | None)
         return requested
     if model.head_label is not None:
         return model.head_label
-    for name, label in schema.labels.items():
-        if label.type in CLASSIFY and name in model.spec:
-            return name
+    # The schema's key order is not kept by PostgreSQL (jsonb), so "the first label" would differ
+    # between databases: take single-choice labels before multi-choice ones, then by name.
+    learnable = sorted((label.type != "choice", name) for name, label in schema.labels.items()
+                       if label.type in CLASSIFY and name in model.spec)
+    if learnable:
+        return learnable[0][1]
     raise PrelabelError("This project has no choice or multi-choice label the built-in model can learn.")
 
 
