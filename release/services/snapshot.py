@@ -66,25 +66,35 @@ def release_create(*, project: Project, actor, name: str = "", note: str = "", f
     return release
 
 
+def _last_record(release_id: int) -> tuple[int, int] | None:
+    return (ReleaseRecord.objects.filter(release_id=release_id).order_by("-seq")
+            .values_list("seq", "task_id").first())
+
+
 def _write_chunk(release_id: int, project_id: int, filters: dict) -> int | None:
-    """Write the next chunk of records; the number now written, or None when nothing was left."""
+    """Write the next chunk of records; the number now written, or None when nothing was left.
+
+    The records are built outside the transaction and written inside one that locks the release
+    row and checks nobody wrote meanwhile (a second delivery of the message): the lock is held
+    for the insert only, which matters on SQLite, where a write transaction locks the database.
+    """
+    last = _last_record(release_id)
+    next_seq, after = (last[0] + 1, last[1]) if last else (0, 0)
+    tasks = list(matching_tasks(project_id, filters).filter(pk__gt=after).order_by("pk").values(*TASK_FIELDS)[:CHUNK])
+    if not tasks:
+        return None
+    rows = []
+    for seq, record in enumerate(build_records(tasks), start=next_seq):
+        line = canonical_line(record)
+        rows.append((release_id, seq, record["id"], record["key"], line_sha256(line), line))
     with transaction.atomic():
         locked = Release.objects.select_for_update().filter(pk=release_id, state=Release.State.BUILDING)
         if not locked.values_list("pk").first():
             return None
-        last = (ReleaseRecord.objects.filter(release_id=release_id).order_by("-seq")
-                .values_list("seq", "task_id").first())
-        next_seq, after = (last[0] + 1, last[1]) if last else (0, 0)
-        tasks = list(matching_tasks(project_id, filters).filter(pk__gt=after).order_by("pk")
-                     .values(*TASK_FIELDS)[:CHUNK])
-        if not tasks:
-            return None
-        rows = []
-        for seq, record in enumerate(build_records(tasks), start=next_seq):
-            line = canonical_line(record)
-            rows.append((release_id, seq, record["id"], record["key"], line_sha256(line), line))
+        if _last_record(release_id) != last:
+            return next_seq  # another delivery wrote this chunk first; the caller reads on from there
         _insert_records(rows)
-        return next_seq + len(rows)
+    return next_seq + len(rows)
 
 
 RECORD_COLUMNS = ("release_id", "seq", "task_id", "key", "sha256", "line")

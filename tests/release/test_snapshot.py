@@ -260,3 +260,24 @@ def test_a_real_worker_builds_the_release_created_through_the_api(
     release = Release.objects.get(pk=response.json()["release"]["id"])
     assert release.state == "ready" and release.record_count == 3
     assert Job.objects.get(pk=job_id).progress_done == 3
+
+
+def test_a_chunk_written_meanwhile_by_another_delivery_is_not_written_twice(project, manager, annotator,
+                                                                           monkeypatch):
+    tasks = [TaskFactory(project=project) for _ in range(4)]
+    for task in tasks:
+        accept(task, result={"sentiment": "pos"}, annotators=[annotator])
+    monkeypatch.setattr(snapshot, "CHUNK", 2)
+    release = snapshot.release_create(project=project, actor=manager, send=lambda job: None)
+    real_build = snapshot.build_records
+
+    def build_while_another_delivery_writes(rows):
+        monkeypatch.setattr(snapshot, "build_records", real_build)
+        snapshot._write_chunk(release.pk, project.pk, {})  # the other delivery, faster
+        return real_build(rows)
+
+    monkeypatch.setattr(snapshot, "build_records", build_while_another_delivery_writes)
+    assert snapshot._write_chunk(release.pk, project.pk, {}) == 0  # lost the race: writes nothing
+    release = snapshot.release_build(release=release, job_id=release.job_id)
+    assert [r.task_id for r in records_of(release)] == [t.pk for t in tasks]
+    assert [r.seq for r in records_of(release)] == [0, 1, 2, 3]
