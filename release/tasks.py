@@ -20,9 +20,13 @@ def release_build_run(job_id: int) -> None:
     """Build the job's release. A finished job is left alone (a redelivered message); a crashed
     one resumes after the last record it wrote."""
     job = Job.objects.filter(pk=job_id, kind=JOB_KIND).first()
-    if job is None or not job_start(job_id=job_id):
+    if job is None:
         return
     release = Release.objects.select_related("project", "created_by").filter(pk=job.params.get("release")).first()
+    if not job_start(job_id=job_id):
+        if release is not None and job_is_cancelled(job_id=job_id):
+            release_fail(release=release, error="The build was cancelled.")  # cancelled before it ran
+        return
     if release is None:
         job_fail(job_id=job_id, error="The release of this job does not exist.")
         return

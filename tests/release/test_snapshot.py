@@ -281,3 +281,38 @@ def test_a_chunk_written_meanwhile_by_another_delivery_is_not_written_twice(proj
     release = snapshot.release_build(release=release, job_id=release.job_id)
     assert [r.task_id for r in records_of(release)] == [t.pk for t in tasks]
     assert [r.seq for r in records_of(release)] == [0, 1, 2, 3]
+
+
+def test_a_cancelled_build_leaves_a_failed_release_and_no_ready_event(project, manager, accepted):
+    from annotation.services.jobs import job_cancel
+
+    release = snapshot.release_create(project=project, actor=manager, send=lambda job: None)
+    job = Job.objects.get(pk=release.job_id)
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)  # the worker had started it
+    job_cancel(job=job, actor=manager)
+    release_build_run(job.pk)
+    release.refresh_from_db()
+    assert release.state == "failed" and release.records.count() == 0
+    assert not AuditEvent.objects.filter(action="release.ready").exists()
+
+
+def test_a_build_cancelled_half_way_stops_after_its_chunk_and_fails_the_release(project, manager, annotator,
+                                                                                monkeypatch):
+    from annotation.services.jobs import job_cancel
+
+    for _ in range(5):
+        accept(TaskFactory(project=project), result={"sentiment": "pos"}, annotators=[annotator])
+    monkeypatch.setattr(snapshot, "CHUNK", 2)
+    release = snapshot.release_create(project=project, actor=manager, send=lambda job: None)
+    real_build = snapshot.build_records
+
+    def build_then_cancel(rows):
+        job_cancel(job=Job.objects.get(pk=release.job_id), actor=manager)  # the manager cancels meanwhile
+        return real_build(rows)
+
+    monkeypatch.setattr(snapshot, "build_records", build_then_cancel)
+    release_build_run(release.job_id)
+    release.refresh_from_db()
+    assert release.state == "failed" and release.error == "The build was cancelled."
+    assert release.records.count() == 2
+    assert Job.objects.get(pk=release.job_id).state == "cancelled"
