@@ -129,3 +129,14 @@ def test_a_release_still_building_is_a_409(project, manager, client_for, release
     response, _ = download(client_for(manager), building, format="jsonl")
     assert response.status_code == 409 and response.json()["state"] == "building"
     assert Release.objects.get(pk=building.pk).state == "building"
+
+
+def test_jsonl_is_the_same_when_read_in_many_small_pieces(release, manager, client_for, monkeypatch):
+    from release import selectors
+
+    whole = download(client_for(manager), release)[1]
+    monkeypatch.setattr(selectors, "COPY_RANGE", 1)  # PostgreSQL: one COPY statement per record
+    monkeypatch.setattr(selectors, "COPY_BATCH", 10)  # and a chunk handed on after every line
+    monkeypatch.setattr(selectors, "CHUNK", 1)  # elsewhere: one keyset read per record
+    response, pieces = download(client_for(manager), release)
+    assert pieces == whole and len(list(selectors.release_lines(release))) == 2
