@@ -1,11 +1,12 @@
 """Build a release: create it with its job, snapshot the accepted tasks in chunks, then seal it.
 
 ``release_create`` (the web request) writes the release row in ``building`` state and its job and
-sends the job on commit. ``release_build`` (the Celery task) does the work and can be run again at
-any time: each chunk is one transaction that first locks the release row and reads where the
-records stop, so a crashed build resumes after its last written record, and two deliveries of the
-same message never write a record twice. Sealing computes the manifest and the Merkle root from
-the written records and moves the release to ``ready`` in one transaction with its audit event.
+sends the job on commit (a broker failure fails both). ``release_build`` (the Celery task) does the
+work and can be run again at any time: each chunk starts where the written records stop and is
+written in a transaction that locks the release row and checks nobody wrote meanwhile, so a
+crashed build resumes after its last written record, and two deliveries of the same message never
+write a record twice. Sealing computes the manifest and the Merkle root from the written records
+and moves the release to ``ready`` in one transaction with its audit event.
 """
 from __future__ import annotations
 
@@ -61,9 +62,19 @@ def release_create(*, project: Project, actor, name: str = "", note: str = "", f
         Job.objects.filter(pk=job.pk).update(params={**job.params, "release": release.pk})
         audit_record(organization_id=project.organization_id, actor=actor, action="release.create", obj=release,
                      data={"version": version, "filters": filters, "job": job.pk})
-        job_enqueue(job, lambda: send(job))
+        job_enqueue(job, lambda: _send_or_fail(release, job, send))
     release.refresh_from_db()
     return release
+
+
+def _send_or_fail(release: Release, job: Job, send: Callable[[Job], object]) -> None:
+    """Send the job; if the broker refuses, the release fails with it (job_enqueue fails the job
+    and the view answers 503), so no release waits in ``building`` for a job that never comes."""
+    try:
+        send(job)
+    except Exception:
+        release_fail(release=release, error="The task queue was unavailable; nothing was built.")
+        raise
 
 
 def _last_record(release_id: int) -> tuple[int, int] | None:

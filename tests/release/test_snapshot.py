@@ -316,3 +316,15 @@ def test_a_build_cancelled_half_way_stops_after_its_chunk_and_fails_the_release(
     assert release.state == "failed" and release.error == "The build was cancelled."
     assert release.records.count() == 2
     assert Job.objects.get(pk=release.job_id).state == "cancelled"
+
+
+def test_a_broker_outage_answers_503_and_fails_the_release_and_its_job(transactional_db, project, manager, accepted,
+                                                                      client_for, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("release.api.views.release_build_run.apply_async", refuse)
+    response = client_for(manager).post(f"/api/v1/projects/{project.pk}/releases/", {}, format="json")
+    assert response.status_code == 503
+    release = Release.objects.get(project=project)
+    assert release.state == "failed" and Job.objects.get(pk=release.job_id).state == "failed"
