@@ -2,17 +2,7 @@
 from django.contrib import admin
 
 from release.models import Release, ReleaseRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from review.admin import ReadOnlyAdmin  # no add, change or delete
 
 
 @admin.register(Release)
