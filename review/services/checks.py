@@ -29,6 +29,7 @@ class Policy:
     agreement_threshold: float = 0.8
     min_lead_time: float = 2.0
     single_annotation: str = "accept"  # "accept" | "review": what to do with overlap-1 tasks
+    span_token_boundaries: bool = False  # spans must start and end between tokens
 
     @classmethod
     def from_project(cls, review_policy: Any) -> Policy:
@@ -44,6 +45,7 @@ class Policy:
             agreement_threshold=number("agreement_threshold", cls.agreement_threshold),
             min_lead_time=number("min_lead_time", cls.min_lead_time),
             single_annotation=single if single in ("accept", "review") else cls.single_annotation,
+            span_token_boundaries=raw.get("span_token_boundaries") is True,
         )
 
 
@@ -145,12 +147,37 @@ def label_consensus(spec: LabelSpec, values: Sequence[Any], data: Mapping[str, A
     return _medoid(spec, values)
 
 
-def rule_reasons(schema: Schema, annotations: Sequence[Submitted], policy: Policy) -> list[dict]:
+def _word_char(ch: str) -> bool:
+    """Part of a multi-character token: letters and digits, except CJK ideographs and kana,
+    which are tokens on their own (Chinese and Japanese text has no spaces)."""
+    return ch.isalnum() and not ("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+
+
+def on_token_boundary(text: str, offset: int) -> bool:
+    if offset <= 0 or offset >= len(text):
+        return True
+    return not (_word_char(text[offset - 1]) and _word_char(text[offset]))
+
+
+def _spans_off_boundaries(spec: LabelSpec, value: Any, data: Mapping[str, Any]) -> list[int]:
+    text = data.get(spec.on) if spec.on else None
+    if not isinstance(text, str) or not isinstance(value, list):
+        return []
+    return [i for i, span in enumerate(value) if isinstance(span, Mapping)
+            and not (on_token_boundary(text, span.get("start", 0)) and on_token_boundary(text, span.get("end", 0)))]
+
+
+def rule_reasons(schema: Schema, annotations: Sequence[Submitted], policy: Policy,
+                 data: Mapping[str, Any] | None = None) -> list[dict]:
     """Rules every annotation must pass whatever the others did."""
     reasons: list[dict] = []
     for ann in annotations:
         for name, spec in schema.labels.items():
             value = ann.result.get(name)
+            if spec.type == "spans" and policy.span_token_boundaries and data is not None:
+                for index in _spans_off_boundaries(spec, value, data):
+                    reasons.append({"code": "span_off_token_boundary", "label": name, "span": index,
+                                    "annotation": ann.id, "annotator": ann.annotator_id})
             if spec.required and value is None:
                 reasons.append({"code": "required_missing", "label": name, "annotation": ann.id,
                                 "annotator": ann.annotator_id})
@@ -192,7 +219,7 @@ def evaluate(schema: Schema, data: Mapping[str, Any], annotations: Sequence[Subm
     out.confidence = float(min(confidences)) if confidences else None
     out.annotator_agreement = {str(k): float(np.mean(v)) if v else 1.0 for k, v in per_annotator.items()}
 
-    out.reasons.extend(rule_reasons(schema, annotations, policy))
+    out.reasons.extend(rule_reasons(schema, annotations, policy, data))
     if n >= 2:
         for name, value in out.agreement.items():
             if value is not None and value < policy.agreement_threshold:

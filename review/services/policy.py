@@ -135,6 +135,8 @@ CHECKS: dict[str, Callable[[str, Any], Errors]] = {
     "reliability_bar": SHARE,
     "stages": _check_stages,
     "blind": _rule(lambda v: isinstance(v, bool), _("must be true or false")),
+    "model_confidence": SHARE,
+    "span_token_boundaries": _rule(lambda v: isinstance(v, bool), _("must be true or false")),
     "min_annotator_level": _rule(lambda v: _is_int(v) and 0 <= v <= MAX_LEVEL,
                                  format_lazy(_("must be an integer from {low} to {high}"), low=0, high=MAX_LEVEL)),
 }

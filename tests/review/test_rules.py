@@ -1,0 +1,51 @@
+"""Optional span rule: spans start and end between tokens (CJK characters are tokens)."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from annotation.schema import parse_schema
+from review.services.checks import Policy, Submitted, evaluate, on_token_boundary
+from tests.factories import TEXT_SCHEMA, ProjectFactory
+
+
+@pytest.mark.parametrize("text, offset, expected", [
+    ("Zhang San joined Acme", 5, True),   # before a space
+    ("Zhang San joined Acme", 3, False),  # inside "Zhang"
+    ("Zhang San joined Acme", 0, True),
+    ("Zhang San joined Acme", 21, True),
+    ("张三加入了合肥的公司", 2, True),     # every ideograph is a token
+    ("Acme在合肥", 4, True),             # Latin word then CJK
+    ("Acme在合肥", 2, False),
+    ("(Acme)", 1, True),                 # after punctuation
+])
+def test_token_boundaries(text, offset, expected):
+    assert on_token_boundary(text, offset) is expected
+
+
+def _reasons(policy: dict, spans: list[dict]) -> list[dict]:
+    schema = parse_schema(TEXT_SCHEMA)
+    data = {"text": "Zhang San joined Acme in 合肥."}
+    annotation = Submitted(1, 7, {"sentiment": "pos", "entities": spans}, 5.0)
+    return [r for r in evaluate(schema, data, [annotation], Policy.from_project(policy)).reasons
+            if r["code"] == "span_off_token_boundary"]
+
+
+def test_spans_cut_through_a_word_are_flagged_only_when_the_policy_asks():
+    spans = [{"start": 0, "end": 9, "label": "PER"}, {"start": 17, "end": 19, "label": "ORG"},
+             {"start": 25, "end": 26, "label": "LOC"}]
+    assert _reasons({}, spans) == []
+    flagged = _reasons({"span_token_boundaries": True}, spans)
+    assert [(r["label"], r["span"]) for r in flagged] == [("entities", 1)]  # "Ac" of "Acme"; "合" is a token
+
+
+@pytest.mark.django_db
+def test_the_policy_accepts_the_rule_keys_and_names_a_bad_value(client_for, owner, base):
+    project = ProjectFactory(organization=base, schema=TEXT_SCHEMA)
+    url = reverse("project-detail", kwargs={"project_id": project.pk})
+    ok = client_for(owner).patch(url, {"review_policy": {"span_token_boundaries": True, "model_confidence": 0.95}},
+                                 format="json")
+    assert ok.status_code == 200, ok.content
+    bad = client_for(owner).patch(url, {"review_policy": {"model_confidence": 2}}, format="json")
+    assert bad.status_code == 400
+    assert "review_policy.model_confidence" in bad.json()
