@@ -1,5 +1,6 @@
 from annotation.models.annotations import Annotation, AnnotationRevision, Prediction
 from annotation.models.audit import AuditEvent
+from annotation.models.embeddings import TaskEmbedding
 from annotation.models.jobs import Job
 from annotation.models.organizations import Membership, Organization, Role
 from annotation.models.projects import PiiPolicy, Project, TaskOrder
@@ -18,6 +19,7 @@ __all__ = [
     "Role",
     "PiiPolicy",
     "Task",
+    "TaskEmbedding",
     "TaskOrder",
     "TaskStatus",
 ]

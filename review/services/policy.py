@@ -136,6 +136,7 @@ CHECKS: dict[str, Callable[[str, Any], Errors]] = {
     "stages": _check_stages,
     "blind": _rule(lambda v: isinstance(v, bool), _("must be true or false")),
     "model_confidence": SHARE,
+    "near_duplicate_similarity": SHARE,
     "span_token_boundaries": _rule(lambda v: isinstance(v, bool), _("must be true or false")),
     "min_annotator_level": _rule(lambda v: _is_int(v) and 0 <= v <= MAX_LEVEL,
                                  format_lazy(_("must be an integer from {low} to {high}"), low=0, high=MAX_LEVEL)),

@@ -8,19 +8,30 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from annotation.models import Prediction, Task
+import numpy as np
+
+from annotation.models import Prediction, Task, TaskEmbedding
 from review.services.checks import LIST_TYPES, Evaluation, similarity
 
 DEFAULT_MODEL_CONFIDENCE = 0.9
+DEFAULT_NEAR_DUPLICATE = 0.95
 MAX_DUPLICATES_LISTED = 5
+# A check compares the task with at most this many other embeddings of its project (the newest):
+# enough for projects of tens of thousands of tasks without a vector index; the release quality
+# report measures the near-duplicate rate of a whole release.
+NEAR_DUPLICATE_SCAN = 50_000
+
+
+def _share(review_policy: Any, key: str, default: float) -> float:
+    raw = review_policy.get(key) if isinstance(review_policy, Mapping) else None
+    ok = isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw) and 0 <= raw <= 1
+    return float(raw) if ok else default
 
 
 def model_confidence(review_policy: Any) -> float:
     """``review_policy["model_confidence"]``: a prediction at least this sure that disagrees with
     the people is worth an expert's look (1.0 disables the rule)."""
-    raw = review_policy.get("model_confidence") if isinstance(review_policy, Mapping) else None
-    ok = isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw) and 0 <= raw <= 1
-    return float(raw) if ok else DEFAULT_MODEL_CONFIDENCE
+    return _share(review_policy, "model_confidence", DEFAULT_MODEL_CONFIDENCE)
 
 
 def duplicate_reasons(task: Task) -> list[dict]:
@@ -29,6 +40,30 @@ def duplicate_reasons(task: Task) -> list[dict]:
     others = list(Task.objects.filter(project_id=task.project_id, data=task.data).exclude(pk=task.pk)
                   .order_by("pk").values_list("pk", flat=True)[:MAX_DUPLICATES_LISTED])
     return [{"code": "duplicate_task", "tasks": others}] if others else []
+
+
+def near_duplicate_reasons(task: Task) -> list[dict]:
+    """Other tasks whose text embedding (stored by the prelabel app when tasks are imported) is at
+    least ``near_duplicate_similarity`` (cosine, default 0.95) close to this task's."""
+    own = TaskEmbedding.objects.filter(task=task).order_by("-created_at").values("model", "vector").first()
+    if own is None:
+        return []
+    bar = _share(task.project.review_policy, "near_duplicate_similarity", DEFAULT_NEAR_DUPLICATE)
+    mine = np.frombuffer(bytes(own["vector"]), dtype="<f4")
+    others = list(TaskEmbedding.objects.filter(task__project_id=task.project_id, model=own["model"])
+                  .exclude(task_id=task.pk).order_by("-task_id").values_list("task_id", "vector")[:NEAR_DUPLICATE_SCAN])
+    if not others:
+        return []
+    matrix = np.frombuffer(b"".join(bytes(v) for _, v in others), dtype="<f4").reshape(len(others), -1)
+    if matrix.shape[1] != mine.shape[0]:
+        return []
+    scores = matrix @ mine
+    close = np.flatnonzero(scores >= bar)
+    if close.size == 0:
+        return []
+    top = close[np.argsort(-scores[close], kind="stable")][:MAX_DUPLICATES_LISTED]
+    return [{"code": "near_duplicate_task", "tasks": [others[i][0] for i in top],
+             "similarity": round(float(scores[top[0]]), 4), "threshold": bar}]
 
 
 def model_disagreement_reasons(task: Task, evaluation: Evaluation) -> list[dict]:
@@ -53,4 +88,4 @@ def model_disagreement_reasons(task: Task, evaluation: Evaluation) -> list[dict]
 
 
 def task_rule_reasons(task: Task, evaluation: Evaluation) -> list[dict]:
-    return duplicate_reasons(task) + model_disagreement_reasons(task, evaluation)
+    return duplicate_reasons(task) + near_duplicate_reasons(task) + model_disagreement_reasons(task, evaluation)

@@ -49,3 +49,36 @@ def test_the_policy_accepts_the_rule_keys_and_names_a_bad_value(client_for, owne
     bad = client_for(owner).patch(url, {"review_policy": {"model_confidence": 2}}, format="json")
     assert bad.status_code == 400
     assert "review_policy.model_confidence" in bad.json()
+
+
+def _embedding(task, vector, model="builtin-test"):
+    import numpy as np
+
+    from annotation.models import TaskEmbedding
+
+    v = np.asarray(vector, dtype="<f4")
+    TaskEmbedding.objects.create(task=task, model=model, vector=(v / np.linalg.norm(v)).tobytes())
+
+
+@pytest.mark.django_db
+def test_near_duplicates_by_stored_embeddings_send_a_task_to_review(base, annotator):
+    from annotation.models import TaskStatus
+    from annotation.services.annotations import annotation_create
+    from review.services.consistency import consistency_check
+    from tests.factories import TaskFactory
+
+    project = ProjectFactory(organization=base, schema=TEXT_SCHEMA, overlap=1,
+                             review_policy={"single_annotation": "accept", "near_duplicate_similarity": 0.9})
+    near, twin, far, unembedded = (TaskFactory(project=project, data={"text": t}) for t in ("a", "b", "c", "d"))
+    _embedding(near, [1.0, 0.02, 0.0])
+    _embedding(twin, [1.0, 0.0, 0.01])
+    _embedding(far, [0.0, 1.0, 0.0])
+    _embedding(far, [1.0, 0.0, 0.0], model="another-encoder")  # other models are not compared
+    for task in (near, far, unembedded):
+        annotation_create(user=annotator, task=task, result={"sentiment": "pos"}, status="submitted", lead_time=5)
+        consistency_check(task_id=task.pk)
+        task.refresh_from_db()
+    reasons = [r for r in near.consistency_report.reasons if r["code"] == "near_duplicate_task"]
+    assert reasons and reasons[0]["tasks"] == [twin.pk] and reasons[0]["similarity"] > 0.99
+    assert near.status == TaskStatus.IN_REVIEW
+    assert far.status == TaskStatus.ACCEPTED and unembedded.status == TaskStatus.ACCEPTED
