@@ -8,29 +8,17 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from annotation.schema import Schema
-from prelabel.engine.backends.generation import TextGenerationBackend, load_causal_lm
-from prelabel.engine.backends.text import (
-    NliZeroShotBackend,
-    TextClassificationBackend,
-    load_sequence_classifier,
-)
-from prelabel.engine.backends.tokens import TokenClassificationBackend, load_token_classifier
-from prelabel.engine.backends.vision import (
-    ImageClassificationBackend,
-    ObjectDetectionBackend,
-    load_vision_model,
-)
-from prelabel.engine.encoder import get_encoder
-from prelabel.engine.head import HeadBackend, LinearHead
 from prelabel.engine.inputs import input_field
 from prelabel.engine.types import Backend, EngineError, TaskPrediction
 from prelabel.engine.uncertainty import task_uncertainty
-from prelabel.engine.zero_shot import ZeroShotBackend
+
+if TYPE_CHECKING:
+    import torch
+
+    from prelabel.engine.head import LinearHead
 
 CLASSIFY = ("choice", "multi_choice")
 # kind → (label types it fills, data kind it reads, parameters it accepts)
@@ -105,6 +93,24 @@ def load_backend(
     """A backend filling ``label_name`` of ``schema`` as ``spec`` says; models come from the
     per-process cache. ``head`` (for embedding_head) overrides ``spec.head_path``, for heads
     kept in the database rather than on disk."""
+    # the backends import torch and transformers: only a process that loads a model pays for them,
+    # so specs (BackendSpec, default_specs, KINDS) stay importable by web processes
+    from prelabel.engine.backends.generation import TextGenerationBackend, load_causal_lm
+    from prelabel.engine.backends.text import (
+        NliZeroShotBackend,
+        TextClassificationBackend,
+        load_sequence_classifier,
+    )
+    from prelabel.engine.backends.tokens import TokenClassificationBackend, load_token_classifier
+    from prelabel.engine.backends.vision import (
+        ImageClassificationBackend,
+        ObjectDetectionBackend,
+        load_vision_model,
+    )
+    from prelabel.engine.encoder import get_encoder
+    from prelabel.engine.head import HeadBackend, LinearHead
+    from prelabel.engine.zero_shot import ZeroShotBackend
+
     label = schema.labels.get(label_name)
     if label is None:
         raise EngineError(f"the schema has no label {label_name!r}")

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
-
-import torch
-from transformers import AutoImageProcessor, AutoTokenizer
+from typing import TYPE_CHECKING, Any
 
 from prelabel.engine.types import UnsafeModelError
+
+if TYPE_CHECKING:
+    import torch
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle")
 
@@ -52,12 +52,17 @@ def load_model(model_class: Any, path: Path, device: torch.device) -> Any:
 
 
 def load_tokenizer(path: Path, **kwargs: Any) -> Any:
+    # transformers is imported by the loaders only: check_model_dir runs in web processes (no torch)
+    from transformers import AutoTokenizer
+
     return AutoTokenizer.from_pretrained(
         str(path), local_files_only=True, trust_remote_code=False, **kwargs
     )
 
 
 def load_image_processor(path: Path) -> Any:
+    from transformers import AutoImageProcessor  # see load_tokenizer
+
     return AutoImageProcessor.from_pretrained(
         str(path), local_files_only=True, trust_remote_code=False
     )

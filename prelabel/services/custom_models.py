@@ -27,7 +27,6 @@ from prelabel.engine import (
     check_model_dir,
     default_specs,
 )
-from prelabel.engine.backends.tokens import split_tag
 from prelabel.engine.inputs import input_field
 from prelabel.models import ModelVersion
 from prelabel.services.registry import model_version_active, model_version_register
@@ -72,6 +71,9 @@ def _model_labels(root: Path, kind: str) -> list[str]:
     id2label = config.get("id2label") or {}
     names = [str(id2label[key]) for key in sorted(id2label, key=lambda k: int(k))] if isinstance(id2label, dict) else []
     if kind == "token_classification":
+        # the tokens backend imports torch; web processes must not load it for the other kinds
+        from prelabel.engine.backends.tokens import split_tag
+
         names = sorted({entity for _, entity in map(split_tag, names) if entity is not None})
     return names
 

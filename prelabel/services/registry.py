@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from annotation.models import Annotation, Project, Task
 from annotation.schema import Schema
 from annotation.services.audit import audit_record
-from prelabel.engine import BackendSpec, EngineError, LinearHead, Prelabeler, default_specs
+from prelabel.engine import BackendSpec, EngineError, Prelabeler, default_specs
 from prelabel.models import BUILTIN_VERSION, ModelVersion
 
 
@@ -65,6 +65,8 @@ def prelabeler_for(model: ModelVersion, schema: Schema, raw_schema: dict) -> Pre
     key = (model.pk, model.version, json.dumps(raw_schema, sort_keys=True))
     loaded = _LOADED.get(key)
     if loaded is None:
+        from prelabel.engine.head import LinearHead  # imports torch: web processes must not load it
+
         specs = {name: BackendSpec.from_dict(raw) for name, raw in model.spec.items()}
         heads = {}
         if model.head_label is not None:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from annotation.models import Annotation, Job, Project, Task, TaskStatus
 from annotation.services.jobs import BrokerUnavailable, job_create, job_enqueue
-from prelabel.engine import BUILTIN_SOURCE, BackendSpec, EngineError, accuracy, get_encoder, train_head
+from prelabel.engine import BackendSpec, EngineError
 from prelabel.engine.factory import CLASSIFY
 from prelabel.engine.inputs import input_field, text_of
 from prelabel.models import ModelVersion
@@ -81,6 +81,10 @@ def _next_version(project: Project, name: str) -> str:
 def model_retrain(*, job_id: int, actor=None) -> dict[str, Any]:
     """Run a retrain job; returns what was measured and, when better, the new version (active, with
     a pre-label job queued for the open tasks)."""
+    # the encoder and head import torch: only the worker running this job loads it, never a web process
+    from prelabel.engine.encoder import BUILTIN_SOURCE, get_encoder
+    from prelabel.engine.head import accuracy, train_head
+
     job = Job.objects.select_related("project", "created_by").get(pk=job_id, kind="retrain")
     project, name = job.project, job.params["label"]
     actor = actor or job.created_by

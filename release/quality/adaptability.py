@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from annotation.schema import Schema
-from prelabel.engine import accuracy, train_head
 from release.quality.common import num
 
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
@@ -60,6 +59,8 @@ def linear_probe(
     seed: int = 0,
 ) -> dict:
     """Probe one choice label; rows of ``embeddings`` pair with ``labels`` (None = unanswered)."""
+    from prelabel.engine.head import accuracy, train_head  # imports torch: web processes must not load it
+
     keep = [i for i, label in enumerate(labels) if label is not None and label in options]
     if len(keep) < min_records:
         return not_probed(f"{len(keep)} labelled records; the probe needs at least {min_records}", len(keep))

@@ -26,8 +26,6 @@ from django.utils import timezone
 from annotation.models import Annotation, Job, Membership, Task
 from annotation.services.audit import audit_record
 from annotation.services.jobs import job_create, job_enqueue, job_progress
-from prelabel.engine import BUILTIN_SOURCE, get_encoder
-from prelabel.engine.encoder import builtin_version
 from release.models import Release
 from release.quality.accuracy import AgreementTally, GoldTally, ReviewTally, accuracy_summary
 from release.quality.adaptability import adaptability_section
@@ -165,6 +163,9 @@ def _embed(texts: list[str]) -> tuple[np.ndarray | None, dict | None]:
     """Embeddings of the sampled texts with the built-in encoder (on CUDA when there is one)."""
     if not texts:
         return None, None
+    # the encoder imports torch: only the report job embeds, web processes must not load it
+    from prelabel.engine.encoder import BUILTIN_SOURCE, builtin_version, get_encoder
+
     encoder = get_encoder()
     info = {"source": BUILTIN_SOURCE, "version": builtin_version(), "dim": encoder.dim,
             "max_length": encoder.max_length, "note": "texts longer than max_length tokens are truncated"}

@@ -27,9 +27,6 @@ from typing import Any
 from django.conf import settings
 
 from annotation.schema import Schema
-from prelabel.engine import builtin_model_path
-from prelabel.engine.loading import load_tokenizer
-from prelabel.engine.runtime import cached
 
 CENT = Decimal("0.01")
 AUDIO_TYPES = ("audio", "video")
@@ -56,6 +53,11 @@ class TokenCounter:
 
 def token_counter() -> TokenCounter:
     """The release tokenizer (``RELEASE_TOKENIZER`` or the built-in encoder's), once per process."""
+    # encoder and runtime import torch: only the report job counts tokens, web processes must not load it
+    from prelabel.engine.encoder import builtin_model_path
+    from prelabel.engine.loading import load_tokenizer
+    from prelabel.engine.runtime import cached
+
     configured = settings.RELEASE_TOKENIZER
     path = Path(configured) if configured else builtin_model_path()
     if configured:
