@@ -17,6 +17,7 @@ from annotation.models import Job
 from annotation.services.jobs import BrokerUnavailable
 from annotation.services.projects import project_update
 from prelabel.engine import default_specs
+from prelabel.receivers import queue_embeddings
 from prelabel.services import prelabel_start
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ DEMO_RETRAIN_EVERY = 10
 def demo_prelabel(sender, *, organization, users: dict, projects: dict, **kwargs) -> None:
     actor = users.get("manager") or users.get("owner")
     for project in projects.values():
+        # Text embeddings for the near-duplicate check (idempotent: tasks with one are skipped).
+        transaction.on_commit(lambda project=project: queue_embeddings(project))
         if not default_specs(project.parsed_schema) or Job.objects.filter(project=project, kind="prelabel").exists():
             continue
         if not (project.prelabel or {}).get("retrain_every"):

@@ -18,3 +18,22 @@ def on_task_accepted(sender, task, **kwargs) -> None:
         flywheel_check(project_id=task.project_id)
     except Exception:  # the accepted task stands whatever happens to the retrain trigger
         log.exception("flywheel check failed for project %s", task.project_id)
+
+
+def on_tasks_imported(sender, project, **kwargs) -> None:
+    """``annotation.signals.tasks_imported``: embed the new tasks' text for the near-duplicate check."""
+    queue_embeddings(project)
+
+
+def queue_embeddings(project) -> None:
+    from kombu.exceptions import OperationalError as BrokerError
+
+    from prelabel.services.embeddings import embedding_field
+    from prelabel.tasks import embed_project
+
+    if embedding_field(project) is None:
+        return
+    try:
+        embed_project.delay(project.pk)
+    except (BrokerError, ConnectionError, OSError) as exc:  # the import stands; the rule finds no embedding
+        log.error("broker unavailable: embeddings of project %s not queued (%s)", project.pk, exc)

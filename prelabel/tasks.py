@@ -57,3 +57,16 @@ def prelabel_one(task_id: int, version: str) -> None:
         task_prelabel_run(task_id=task_id, version=version)
     except (PrelabelError, EngineError) as exc:  # no job row to fail: the workspace just gets no suggestion
         log.warning("fast path for task %s (version %s) failed: %s", task_id, version, exc)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT, max_retries=3,
+             retry_backoff=True, name="prelabel.tasks.embed_project")
+def embed_project(project_id: int) -> int:
+    """Store built-in text embeddings for the project's tasks that lack one (near-duplicate checks)."""
+    from prelabel.services.embeddings import embeddings_store
+
+    try:
+        return embeddings_store(project_id=project_id)
+    except EngineError as exc:  # no job row: the near-duplicate rule simply finds no embedding
+        log.warning("embeddings of project %s not stored: %s", project_id, exc)
+        return 0
