@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
 ROUTES = ("all", "conflicts", "failed_checks", "sample", "low_confidence", "unreliable")
-DEFAULT_ROUTE = ("conflicts", "failed_checks")
+DEFAULT_ROUTE = ("conflicts", "failed_checks", "unreliable")
 DEFAULT_STAGES = (3,)
 MIN_LEVEL, MAX_LEVEL = 1, 4
 MAX_STAGES = 5

@@ -6,7 +6,7 @@ ConsistencyReport; the quality view shows all three side by side.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import F
@@ -33,13 +33,15 @@ def result_score(schema: Schema, reference: Mapping[str, Any], result: Mapping[s
     return sum(scores) / len(scores) if scores else None
 
 
-def gold_scores(project: Project) -> dict[int, list[float]]:
-    """Each annotator's scores on the gold tasks they submitted."""
+def gold_scores(project: Project, annotator_ids: Iterable[int] | None = None) -> dict[int, list[float]]:
+    """Each annotator's scores on the gold tasks they submitted (all annotators, or those given)."""
     schema = project.parsed_schema
     scores: dict[int, list[float]] = defaultdict(list)
     rows = Annotation.objects.filter(task__project=project, task__gold__isnull=False,
-                                     status=Annotation.Status.SUBMITTED).values_list("annotator_id", "result",
-                                                                                     "task__gold")
+                                     status=Annotation.Status.SUBMITTED)
+    if annotator_ids is not None:
+        rows = rows.filter(annotator_id__in=list(annotator_ids))
+    rows = rows.values_list("annotator_id", "result", "task__gold")
     for annotator_id, result, gold in rows.iterator(chunk_size=2000):
         if isinstance(gold, dict) and isinstance(result, dict):
             score = result_score(schema, gold, result)

@@ -29,6 +29,7 @@ from annotation.models import Prediction, Task
 from review.models import ConsistencyReport, ReviewItem
 from review.services.checks import Evaluation
 from review.services.policy import ReviewPolicy
+from review.services.reliability import gold_scores
 
 CONFLICT_CODES = {"low_agreement"}
 # Reliability is judged on the project's recent checks, and only once it rests on a few tasks.
@@ -93,6 +94,13 @@ def route_reasons(*, task: Task, evaluation: Evaluation, policy: ReviewPolicy,
             if measured >= MIN_MEASURED and agreement < policy.reliability_bar:
                 reasons.append({"code": "unreliable", "annotator": annotator, "agreement": round(agreement, 6),
                                 "measured": measured, "threshold": policy.reliability_bar})
+        # Honeypots measure each annotator against known answers, even on overlap-1 projects.
+        gold = gold_scores(task.project, [int(a) for a in evaluation.annotator_agreement])
+        for annotator, scores in sorted(gold.items()):
+            accuracy = sum(scores) / len(scores)
+            if len(scores) >= MIN_MEASURED and accuracy < policy.reliability_bar:
+                reasons.append({"code": "unreliable", "annotator": annotator, "gold_accuracy": round(accuracy, 6),
+                                "measured": len(scores), "threshold": policy.reliability_bar})
     if not reasons and "sample" in routes and sampled(task.pk, policy.sample_rate):
         reasons.append({"code": "sample", "rate": policy.sample_rate})
     return reasons

@@ -86,3 +86,28 @@ def test_duplicate_tasks_and_a_confident_model_that_disagrees_send_a_task_to_rev
     assert twin_a.status == TaskStatus.IN_REVIEW
     duplicate = next(r for r in twin_a.consistency_report.reasons if r["code"] == "duplicate_task")
     assert duplicate["tasks"] == [twin_b.pk]
+
+
+def test_an_annotator_who_fails_the_honeypots_sends_their_work_to_review(base, annotator, annotator2):
+    from annotation.models import TaskStatus
+    from review.services.consistency import consistency_check
+
+    project = ProjectFactory(organization=base, schema=TEXT_SCHEMA, overlap=1, gold_rate=0.2,
+                             review_policy={"single_annotation": "accept",
+                                            "route": ["conflicts", "failed_checks", "unreliable"],
+                                            "reliability_bar": 0.7})
+    for i in range(3):
+        gold = TaskFactory(project=project, gold={"sentiment": "pos"})
+        _submit(annotator, gold, {"sentiment": "neg" if i < 2 else "pos"})  # 1 of 3 right
+        _submit(annotator2, gold, {"sentiment": "pos"})  # 3 of 3
+    mine, theirs = TaskFactory(project=project), TaskFactory(project=project)
+    _submit(annotator, mine, {"sentiment": "pos"})
+    _submit(annotator2, theirs, {"sentiment": "pos"})
+    for task in (mine, theirs):
+        consistency_check(task_id=task.pk)
+        task.refresh_from_db()
+    assert mine.status == TaskStatus.IN_REVIEW
+    reason = next(r for r in mine.consistency_report.reasons + mine.review_items.get().reasons
+                  if r["code"] == "unreliable")
+    assert reason["annotator"] == annotator.pk and reason["measured"] == 3
+    assert theirs.status == TaskStatus.ACCEPTED
