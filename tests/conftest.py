@@ -83,3 +83,9 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def personas(owner, manager, annotator, reviewer, outsider) -> dict:
+    """The five personas of the permission matrices, by name."""
+    return {"owner": owner, "manager": manager, "annotator": annotator, "reviewer": reviewer, "outsider": outsider}

@@ -15,8 +15,8 @@ from PIL import Image
 
 from annotation.models import Annotation, Assignment, Job, Membership, Role
 from tests.factories import IMAGE_SCHEMA, MembershipFactory, ProjectFactory, TaskFactory, UserFactory
+from tests.permissions import PERSONAS, matrix_cases, matrix_request
 
-PERSONAS = ["owner", "manager", "annotator", "reviewer", "outsider"]
 PUBLIC = {"auth-token", "auth-csrf", "auth-login"}
 GOOD_RESULT = {"sentiment": "pos"}
 
@@ -137,27 +137,13 @@ def world(base, other_base, owner, manager, annotator, reviewer, outsider, setti
                                     "reviewer": reviewer, "outsider": outsider})
 
 
-CASES = [(name, i, persona) for name, entries in MATRIX.items() for i in range(len(entries)) for persona in PERSONAS]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize("route, index, persona", CASES)
 def test_route_answers_each_persona_as_its_role_allows(route, index, persona, world, client_for,
                                                        django_capture_on_commit_callbacks):
-    from django.urls import NoReverseMatch, reverse
-
-    method, kwargs, body, expected = MATRIX[route][index]
-    try:
-        url = reverse(route, kwargs=kwargs(world))
-    except NoReverseMatch:
-        pytest.skip(f"route {route} is not wired yet")
-    client = client_for(world.users[persona])
-    if route == "project-imports":
-        # The import job must not really be sent anywhere from this test.
-        with django_capture_on_commit_callbacks(execute=False):
-            response = getattr(client, method)(url, body, format="json")
-    else:
-        response = getattr(client, method)(url, body, format="json")
-    assert response.status_code == expected[persona], (route, method, persona, response.content[:300])
+    matrix_request(MATRIX, route, index, persona, world, client_for, django_capture_on_commit_callbacks)
 
 
 def test_outsider_sees_nothing_of_the_first_base_in_lists(world, client_for):

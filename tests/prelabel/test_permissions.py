@@ -3,13 +3,12 @@ tests/annotation/test_permissions.py). The outsider owns another base and must g
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from annotation.models import Job
 from prelabel.models import ModelVersion
 from tests.factories import ProjectFactory, TaskFactory
+from tests.permissions import PERSONAS, matrix_cases, matrix_request
 
-PERSONAS = ["owner", "manager", "annotator", "reviewer", "outsider"]
 
 
 def both(managing: int, others: int, annotator: int | None = None, reviewer: int | None = None) -> dict:
@@ -42,22 +41,18 @@ class World:
 
 
 @pytest.fixture
-def world(base, other_base, owner, manager, annotator, reviewer, outsider):
-    return World(base, {"owner": owner, "manager": manager, "annotator": annotator, "reviewer": reviewer,
-                        "outsider": outsider})
+def world(base, personas):
+    return World(base, personas)
 
 
-CASES = [(name, i, persona) for name, entries in MATRIX.items() for i in range(len(entries)) for persona in PERSONAS]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize("route, index, persona", CASES)
 def test_route_answers_each_persona_as_its_role_allows(route, index, persona, world, client_for,
                                                        django_capture_on_commit_callbacks):
-    method, kwargs, body, expected = MATRIX[route][index]
-    url = reverse(route, kwargs=kwargs(world))
-    with django_capture_on_commit_callbacks(execute=False):  # nothing is really sent to a broker
-        response = getattr(client_for(world.users[persona]), method)(url, body, format="json")
-    assert response.status_code == expected[persona], (route, method, persona, response.content[:300])
+    method, expected = MATRIX[route][index][0], MATRIX[route][index][3]
+    matrix_request(MATRIX, route, index, persona, world, client_for, django_capture_on_commit_callbacks)
     if method == "post" and expected[persona] != 202:
         assert not Job.objects.exists()
 

@@ -6,13 +6,12 @@ base), who gets 404 on every project and release of the first base.
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from annotation.models import Job
 from tests.factories import ProjectFactory, TaskFactory
+from tests.permissions import PERSONAS, matrix_cases, matrix_request
 from tests.release.builders import accept, build_release
 
-PERSONAS = ["owner", "manager", "annotator", "reviewer", "outsider"]
 
 
 def roles(owner: int, manager: int, annotator: int, reviewer: int) -> dict:
@@ -50,30 +49,19 @@ class World:
 
 
 @pytest.fixture
-def world(base, other_base, owner, manager, annotator, reviewer, outsider):
-    return World(base, {"owner": owner, "manager": manager, "annotator": annotator, "reviewer": reviewer,
-                        "outsider": outsider})
+def world(base, personas):
+    return World(base, personas)
 
 
-CASES = [(name, i, persona) for name, entries in MATRIX.items() for i in range(len(entries)) for persona in PERSONAS]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize("route, index, persona", CASES)
 def test_release_route_answers_each_persona_as_its_role_allows(route, index, persona, world, client_for,
                                                                django_capture_on_commit_callbacks):
-    method, kwargs, body, expected = MATRIX[route][index]
-    url = reverse(route, kwargs=kwargs(world))
-    client = client_for(world.users[persona])
-    if callable(body):
-        body = body(world)
+    method, expected = MATRIX[route][index][0], MATRIX[route][index][3]
     jobs_before = Job.objects.filter(kind="release").count()
-    # A release job must not really be sent anywhere from this test.
-    with django_capture_on_commit_callbacks(execute=False):
-        if method == "get":
-            response = client.get(url, body)
-        else:
-            response = getattr(client, method)(url, body, format="json")
-    assert response.status_code == expected[persona], (route, method, persona, getattr(response, "content", b"")[:300])
+    matrix_request(MATRIX, route, index, persona, world, client_for, django_capture_on_commit_callbacks)
     if route == "project-releases" and method == "post":
         created = Job.objects.filter(kind="release").count() - jobs_before
         assert created == (1 if expected[persona] == 202 else 0)

@@ -6,15 +6,14 @@ base), who gets 404 on every project of the first base.
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from annotation.models import Job, TaskStatus
 from review.models import InboxMessage, ReviewItem
 from review.services.certification import certification_grant
 from review.services.exams import exam_attempt_start, exam_create
 from tests.factories import ProjectFactory, TaskFactory
+from tests.permissions import PERSONAS, matrix_cases, matrix_request
 
-PERSONAS = ["owner", "manager", "annotator", "reviewer", "outsider"]
 
 
 def roles(owner: int, manager: int, annotator: int, reviewer: int) -> dict:
@@ -130,24 +129,18 @@ class World:
 
 
 @pytest.fixture
-def world(base, other_base, owner, manager, annotator, reviewer, outsider):
-    return World(base, {"owner": owner, "manager": manager, "annotator": annotator, "reviewer": reviewer,
-                        "outsider": outsider})
+def world(base, personas):
+    return World(base, personas)
 
 
-CASES = [(name, i, persona) for name, entries in MATRIX.items() for i in range(len(entries)) for persona in PERSONAS]
+CASES = matrix_cases(MATRIX)
 
 
 @pytest.mark.parametrize("route, index, persona", CASES)
 def test_review_route_answers_each_persona_as_its_role_allows(route, index, persona, world, client_for,
                                                               django_capture_on_commit_callbacks):
-    method, kwargs, body, expected = MATRIX[route][index]
-    url = reverse(route, kwargs=kwargs(world))
-    client = client_for(world.users[persona])
-    # A recompute job must not really be sent anywhere from this test.
-    with django_capture_on_commit_callbacks(execute=False):
-        response = getattr(client, method)(url, body(world) if callable(body) else body, format="json")
-    assert response.status_code == expected[persona], (route, method, persona, response.content[:300])
+    matrix_request(MATRIX, route, index, persona, world, client_for, django_capture_on_commit_callbacks)
+    expected = MATRIX[route][index][3]
     if route == "project-quality-recompute":
         created = Job.objects.filter(kind="consistency", project=world.project).count()
         assert created == (1 if expected[persona] == 202 else 0)
