@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from annotation.api.base import StrictSerializer
@@ -10,7 +11,7 @@ class RetrainIn(serializers.Serializer):
     def validate(self, attrs):
         unknown = set(self.initial_data or {}) - set(self.fields)
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
         return attrs
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from huggingface_hub import snapshot_download
 from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 from rest_framework.exceptions import ValidationError
@@ -44,18 +45,19 @@ def _fail(field: str, message: str) -> ValidationError:
 def _resolve_source(path: str | None, hub_id: str | None) -> Path:
     """The local model directory: ``path`` as given, or the cached snapshot of ``hub_id``."""
     if bool(path) == bool(hub_id):
-        raise _fail("path", "Give the model's local directory as path, or a hub id already in the local cache "
-                            "as hub_id (one of the two).")
+        raise _fail("path", _("Give the model's local directory as path, or a hub id already in the local cache "
+                              "as hub_id (one of the two)."))
     field = "path" if path else "hub_id"
     source = path
     if hub_id:
         try:
             source = snapshot_download(repo_id=hub_id, local_files_only=True, cache_dir=HUB_CACHE)
         except HFValidationError as exc:
-            raise _fail("hub_id", f"Not a hub id: {exc}") from exc
+            raise _fail("hub_id", _("Not a hub id: {error}").format(error=exc)) from exc
         except (LocalEntryNotFoundError, FileNotFoundError) as exc:
-            raise _fail("hub_id", f"{hub_id} is not in this server's model cache; nothing is downloaded. "
-                                  "Copy the model to the server and register its path.") from exc
+            raise _fail("hub_id", _("{hub_id} is not in this server's model cache; nothing is downloaded. "
+                                    "Copy the model to the server and register its path.").format(
+                hub_id=hub_id)) from exc
     try:
         return check_model_dir(source)
     except UnsafeModelError as exc:
@@ -67,7 +69,7 @@ def _model_labels(root: Path, kind: str) -> list[str]:
     try:
         config = json.loads((root / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise _fail("path", f"config.json cannot be read: {exc}") from exc
+        raise _fail("path", _("config.json cannot be read: {error}").format(error=exc)) from exc
     id2label = config.get("id2label") or {}
     names = [str(id2label[key]) for key in sorted(id2label, key=lambda k: int(k))] if isinstance(id2label, dict) else []
     if kind == "token_classification":
@@ -82,10 +84,11 @@ def _check_label_map(label_map: Mapping[str, Any] | None, options: tuple[str, ..
                      model_names: list[str]) -> None:
     for name, target in (label_map or {}).items():
         if target is not None and target not in options:
-            raise _fail(f"label_map.{name}", f"{target!r} is not an option of label {label!r} "
-                                             f"({', '.join(options)}).")
+            raise _fail(f"label_map.{name}", _("{target} is not an option of label {label} ({options}).").format(
+                target=repr(target), label=repr(label), options=", ".join(options)))
         if model_names and name not in model_names:
-            raise _fail(f"label_map.{name}", f"The model has no label {name!r}; it has {', '.join(model_names[:30])}.")
+            raise _fail(f"label_map.{name}", _("The model has no label {name}; it has {names}.").format(
+                name=repr(name), names=", ".join(model_names[:30])))
     if model_names:
         try:
             LabelMap.build(model_names, options, label_map)
@@ -96,7 +99,7 @@ def _check_label_map(label_map: Mapping[str, Any] | None, options: tuple[str, ..
 def _version_name(project: Project, requested: str | None, kind: str, label: str) -> str:
     name = requested or f"{kind.replace('_', '-')}-{label}-v{ModelVersion.objects.filter(project=project).count() + 1}"
     if ModelVersion.objects.filter(project=project, version=name).exists():
-        raise _fail("version", f"This project already has a version {name!r}.")
+        raise _fail("version", _("This project already has a version {name}.").format(name=repr(name)))
     return name
 
 
@@ -108,28 +111,31 @@ def custom_model_register(*, project: Project, actor, label: str, kind: str, pat
     schema = project.parsed_schema
     spec_label = schema.labels.get(label)
     if spec_label is None:
-        raise _fail("label", f"The schema has no label {label!r}.")
+        raise _fail("label", _("The schema has no label {label}.").format(label=repr(label)))
     if kind not in KINDS or kind == "embedding_head":
         allowed = sorted(k for k in KINDS if k != "embedding_head")
-        raise _fail("kind", f"Unknown kind {kind!r}; one of {', '.join(allowed)} (heads come from retraining).")
+        raise _fail("kind", _("Unknown kind {kind}; one of {kinds} (heads come from retraining).").format(
+            kind=repr(kind), kinds=", ".join(allowed)))
     types, data_kind, param_names = KINDS[kind]
     if spec_label.type not in types:
-        raise _fail("kind", f"{kind} cannot fill the {spec_label.type} label {label!r}.")
+        raise _fail("kind", _("{kind} cannot fill the {type} label {label}.").format(
+            kind=kind, type=spec_label.type, label=repr(label)))
     try:
         input_field(schema, spec_label, data_kind)
     except EngineError as exc:
         raise _fail("label", str(exc)) from exc
     unknown = sorted(set(params or {}) - param_names)
     if unknown:
-        raise _fail(f"params.{unknown[0]}", f"{kind} takes no parameter {unknown[0]!r} "
-                                            f"(it takes {', '.join(sorted(param_names)) or 'none'}).")
+        raise _fail(f"params.{unknown[0]}", _("{kind} takes no parameter {name} (it takes {names}).").format(
+            kind=kind, name=repr(unknown[0]), names=", ".join(sorted(param_names)) or _("none")))
     if not DEVICE.match(device or ""):
-        raise _fail("device", "One of \"\" (CUDA when the worker has it), \"cpu\", \"cuda\" or \"cuda:N\".")
+        raise _fail("device", _("One of \"\" (CUDA when the worker has it), \"cpu\", \"cuda\" or \"cuda:N\"."))
     root = _resolve_source(path, hub_id)
     if kind in LABELLED_KINDS:
         _check_label_map(label_map, spec_label.options, label, _model_labels(root, kind))
     elif label_map:
-        raise _fail("label_map", f"{kind} predicts the schema's options directly; it takes no label_map.")
+        raise _fail("label_map", _("{kind} predicts the schema's options directly; it takes no label_map.").format(
+            kind=kind))
     active = model_version_active(project) if _has_default(project) else None
     name = _version_name(project, version, kind, label)
     try:

@@ -16,6 +16,7 @@ from celery import current_app
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from rest_framework.exceptions import PermissionDenied
 
@@ -46,7 +47,7 @@ def fast_path_allowed(*, user, task: Task) -> None:
     holds = Assignment.objects.filter(task=task, user=user, state=Assignment.State.ACTIVE,
                                       expires_at__gt=timezone.now()).exists()
     if not holds:
-        raise PermissionDenied("Only the annotator holding this task (an active lease) may ask for its pre-label.")
+        raise PermissionDenied(_("Only the annotator holding this task (an active lease) may ask for its pre-label."))
 
 
 def _pending_key(task: Task, model: ModelVersion) -> str:

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from annotation.models import Job, Project, Task, TaskStatus
@@ -29,15 +30,17 @@ MAX_RETRAIN_EVERY = 1_000_000
 def prelabel_settings_validate(value: Any) -> None:
     """Validator of ``Project.prelabel`` (registered with the core): a 400 naming the key."""
     if not isinstance(value, dict):
-        raise ValidationError({"prelabel": ["Must be an object."]})
+        raise ValidationError({"prelabel": [_("Must be an object.")]})
     for key in value:
         if key not in SETTINGS:
-            raise ValidationError({f"prelabel.{key}": [f"Unknown setting; known: {', '.join(SETTINGS)}."]})
+            raise ValidationError({f"prelabel.{key}": [
+                _("Unknown setting; known: {known}.").format(known=", ".join(SETTINGS))]})
     every = value.get("retrain_every")
     if every is not None and (isinstance(every, bool) or not isinstance(every, int)
                               or not 1 <= every <= MAX_RETRAIN_EVERY):
         raise ValidationError({"prelabel.retrain_every": [
-            f"A whole number of accepted tasks from 1 to {MAX_RETRAIN_EVERY}, or null for never."]})
+            _("A whole number of accepted tasks from 1 to {maximum}, or null for never.").format(
+                maximum=MAX_RETRAIN_EVERY)]})
 
 
 def retrain_every(project: Project) -> int | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from annotation.models import Annotation, Project, Task
 from annotation.schema import Schema
@@ -28,11 +29,11 @@ def model_version_active(project: Project) -> ModelVersion:
         return active
     specs = default_specs(project.parsed_schema)
     if not specs:
-        raise PrelabelError("The built-in model fills choice and multi-choice labels of text; this project has "
-                            "none. Register a model for its labels first.")
+        raise PrelabelError(_("The built-in model fills choice and multi-choice labels of text; this project has "
+                              "none. Register a model for its labels first."))
     try:
         with transaction.atomic():
-            version, _ = ModelVersion.objects.get_or_create(
+            version, _created = ModelVersion.objects.get_or_create(
                 project=project, version=BUILTIN_VERSION,
                 defaults={"kind": "zero_shot", "spec": {n: s.to_dict() for n, s in specs.items()}})
             ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
@@ -47,7 +48,7 @@ def model_version_register(*, project: Project, actor, version: str, kind: str, 
     for name, raw in spec.items():
         BackendSpec.from_dict(raw)  # raises EngineError on a bad spec
         if name not in project.parsed_schema.labels:
-            raise EngineError(f"the schema has no label {name!r}")
+            raise EngineError(_("the schema has no label {name}").format(name=repr(name)))
     with transaction.atomic():
         ModelVersion.objects.select_for_update().filter(project=project, is_active=True).update(is_active=False)
         model = ModelVersion.objects.create(project=project, version=version, kind=kind, spec=spec, head=head,

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import current_app
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from annotation.models import Annotation, Job, Project, Task, TaskStatus
 from annotation.services.jobs import BrokerUnavailable, job_create, job_enqueue
@@ -32,7 +33,8 @@ def _retrain_label(project: Project, model: ModelVersion, requested: str | None)
     if requested is not None:
         label = schema.labels.get(requested)
         if label is None or label.type not in CLASSIFY:
-            raise PrelabelError(f"{requested!r} is not a choice or multi-choice label of this project.")
+            raise PrelabelError(_("{label} is not a choice or multi-choice label of this project.").format(
+                label=repr(requested)))
         return requested
     if model.head_label is not None:
         return model.head_label
@@ -42,7 +44,7 @@ def _retrain_label(project: Project, model: ModelVersion, requested: str | None)
                        if label.type in CLASSIFY and name in model.spec)
     if learnable:
         return learnable[0][1]
-    raise PrelabelError("This project has no choice or multi-choice label the built-in model can learn.")
+    raise PrelabelError(_("This project has no choice or multi-choice label the built-in model can learn."))
 
 
 def retrain_start(*, project: Project, actor, label: str | None = None, trigger: str = "manual") -> Job:

@@ -5,6 +5,7 @@ import importlib
 import pkgutil
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -133,12 +134,12 @@ def _positive_int(params, name: str, *, required: bool = False, default: int | N
     raw = params.get(name)
     if raw in (None, ""):
         if required:
-            raise ValidationError({name: ["This parameter is required."]})
+            raise ValidationError({name: [_("This parameter is required.")]})
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError({name: ["must be a whole number"]}) from None
+        raise ValidationError({name: [_("must be a whole number")]}) from None
     if value < 1 or (maximum is not None and value > maximum):
-        raise ValidationError({name: [f"must be between 1 and {maximum or 'any'}"]})
+        raise ValidationError({name: [_("must be between 1 and {maximum}").format(maximum=maximum or _("any"))]})
     return value

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from annotation.schema import Schema
 from release.formats import ExportContext, Format, Records, labels_of_type, register
 from release.formats.ziputil import batched_text
@@ -58,7 +60,7 @@ def span_label(ctx: ExportContext):
     for spec in labels:
         if wanted in (None, "", spec.name):
             return spec
-    raise ExportRefused("label", f"the schema has no spans label named {wanted!r}")
+    raise ExportRefused("label", _("the schema has no spans label named {name}").format(name=repr(wanted)))
 
 
 def _pieces(ctx: ExportContext, records: Records) -> Iterator[str]:

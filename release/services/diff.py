@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from release.models import Release
 from release.selectors import record_rows
 
@@ -45,9 +47,10 @@ class ReleaseDiff:
 def _by_task(release_id: int) -> Iterator[tuple[int, str, str]]:
     last = 0
     for batch in record_rows(release_id, ("task_id", "key", "sha256"), CHUNK):
-        for _, task_id, key, sha256 in batch:
+        for _row, task_id, key, sha256 in batch:
             if task_id <= last:  # a merge on an unsorted list would report nonsense
-                raise DiffRefused("id", f"release {release_id} is not in task order; run verify_release")
+                raise DiffRefused("id", _("release {id} is not in task order; run verify_release").format(
+                    id=release_id))
             last = task_id
             yield task_id, key, sha256
 
@@ -55,10 +58,10 @@ def _by_task(release_id: int) -> Iterator[tuple[int, str, str]]:
 def release_diff(*, release: Release, against: Release, limit: int = DEFAULT_LIMIT) -> ReleaseDiff:
     """What ``release`` adds, removes and changes relative to ``against`` (keys and counts)."""
     if against.project_id != release.project_id:
-        raise DiffRefused("against", "must be a release of the same project")
+        raise DiffRefused("against", _("must be a release of the same project"))
     for name, other in (("id", release), ("against", against)):
         if other.state != Release.State.READY:
-            raise DiffRefused(name, f"release {other.pk} is {other.state}, not ready")
+            raise DiffRefused(name, _("release {id} is {state}, not ready").format(id=other.pk, state=other.state))
     diff = ReleaseDiff(limit=limit)
     new, old = _by_task(release.pk), _by_task(against.pk)
     a, b = next(new, None), next(old, None)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from pathlib import Path
 
 from annotation.services.audit import audit_record
@@ -44,11 +45,12 @@ def release_export(*, release: Release, actor, format_name: str, unmasked: bool 
     schema = schema_of(release.manifest)
     fmt = FORMATS.get(format_name)
     if fmt is None:
-        raise ExportRefused("format", f"unknown format; one of {', '.join(sorted(FORMATS))}")
+        raise ExportRefused("format", _("unknown format; one of {formats}").format(formats=", ".join(sorted(FORMATS))))
     if not fmt.applies(schema):
-        raise ExportRefused("format", f"{format_name} does not apply to this project's labels")
+        raise ExportRefused("format", _("{format} does not apply to this project's labels").format(format=format_name))
     if release.state != Release.State.READY:
-        raise ExportRefused(None, f"The release is {release.state}; only a ready release can be exported.")
+        raise ExportRefused(None, _("The release is {state}; only a ready release can be exported.").format(
+            state=release.state))
     with transaction.atomic():
         audit_record(organization_id=release.project.organization_id, actor=actor,
                      action="release.export.unmasked" if unmasked else "release.export", obj=release,

@@ -22,6 +22,7 @@ from itertools import islice
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from annotation.models import Annotation, Job, Membership, Task
 from annotation.services.audit import audit_record
@@ -57,7 +58,7 @@ def release_report_job(release: Release) -> Job | None:
 def release_report_start(*, release: Release, actor, send: Callable[[Job], object]) -> Job:
     """The running report job of the release, or a new one queued on commit (BrokerUnavailable → 503)."""
     if release.state != Release.State.READY:
-        raise ReportUnavailable("The release is not ready; its report is computed once it is.")
+        raise ReportUnavailable(_("The release is not ready; its report is computed once it is."))
     with transaction.atomic():
         # Two first requests at once: the row lock lets one create the job, the other finds it.
         Release.objects.select_for_update().filter(pk=release.pk).values_list("pk").get()
