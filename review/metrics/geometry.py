@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import linear_sum_assignment
 
 FloatArray = NDArray[np.float64]
 
@@ -195,6 +194,9 @@ def match_pairs(scores: ArrayLike, eligible: ArrayLike) -> Matching:
         return Matching([], [])
     k = float(min(s.shape)) + 1.0
     weight = np.where(ok, k + s, 0.0)
+    # Imported here: scipy costs ~50 MB, and web processes load this module without matching boxes.
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(weight, maximize=True)
     keep = ok[rows, cols]
     pairs = [(int(r), int(c)) for r, c in zip(rows[keep], cols[keep], strict=True)]
