@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -43,6 +44,7 @@ from annotation.imports.errors import ImportFailed, RowError
 from annotation.imports.parsers import Record, read_json_list
 from annotation.models import Annotation, AnnotationRevision, Membership, Project, Task, TaskStatus
 from annotation.schema import Schema, SchemaError, validate_result, validate_task_data
+from annotation.signals import task_completed
 
 # Our label type → the Label Studio result type that carries it.
 LS_TYPE = {"choice": "choices", "multi_choice": "choices", "spans": "labels", "boxes": "rectanglelabels",
@@ -323,10 +325,19 @@ class LabelStudioRows:
         for task_id, key in tasks:
             if pending[key]:
                 by_count.setdefault(len(pending[key]), []).append(task_id)
+        completed: list[int] = []
         for count, ids in by_count.items():
             status = TaskStatus.COMPLETED if count >= self.project.overlap else TaskStatus.OPEN
             Task.objects.filter(pk__in=ids).update(submitted_count=count, status=status)
+            if status == TaskStatus.COMPLETED:
+                completed.extend(ids)
         self.created += len(annotations)
+        # Like a submit that fills the overlap: the consistency check decides these tasks, once
+        # the batch is committed (a task that never reached the check would stay "completed").
+        if completed:
+            project = self.project
+            transaction.on_commit(lambda: [task_completed.send(sender=Task, task=Task(pk=pk, project=project))
+                                           for pk in completed])
 
 
 class _LabelStudioRecord(Record):

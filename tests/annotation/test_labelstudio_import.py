@@ -237,3 +237,26 @@ def test_a_label_studio_import_runs_in_a_real_worker(transactional_db, project, 
     assert job.state == Job.State.SUCCEEDED, job.error
     assert (job.result["created"], job.result["annotations"]) == (2, 1)
     assert Annotation.objects.get().annotator == manager
+    # The worker's consistency check then decides the imported, completed task.
+    task = Annotation.objects.get().task
+    wait_for(lambda: Task.objects.get(pk=task.pk).status in (TaskStatus.ACCEPTED, TaskStatus.IN_REVIEW),
+             timeout=60, what="the consistency check of the imported task")
+
+
+def test_imported_tasks_that_fill_their_overlap_go_to_the_consistency_check(project, manager,
+                                                                            django_capture_on_commit_callbacks):
+    from annotation.signals import task_completed
+
+    completed = []
+
+    def record(sender, task, **kwargs):
+        completed.append(task.pk)
+
+    task_completed.connect(record, dispatch_uid="test.ls.completed")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run(project, EXPORT, user=manager)
+    finally:
+        task_completed.disconnect(dispatch_uid="test.ls.completed")
+    done = Task.objects.get(project=project, import_key="id:ls-1")
+    assert completed == [done.pk]  # the one annotated task; the task without annotations stays open
