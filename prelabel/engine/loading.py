@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from prelabel.engine.types import UnsafeModelError
@@ -66,3 +67,13 @@ def load_image_processor(path: Path) -> Any:
     return AutoImageProcessor.from_pretrained(
         str(path), local_files_only=True, trust_remote_code=False
     )
+
+
+def load_cached(kind: str, path: str | os.PathLike[str], device: str | torch.device | None, version: str,
+                model_class: Any, preprocessor: Callable[[Path], Any]) -> tuple[Any, Any]:
+    """(model, tokenizer or image processor) of a checked local model directory, loaded once per
+    process per (kind, path, version, device)."""
+    from prelabel.engine.runtime import cached, resolve_device  # torch: loaders run in workers only
+
+    root, dev = check_model_dir(path), resolve_device(device)
+    return cached((kind, str(root), version, str(dev)), lambda: (load_model(model_class, root, dev), preprocessor(root)))

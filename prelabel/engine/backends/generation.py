@@ -17,8 +17,8 @@ from transformers import AutoModelForCausalLM
 from annotation.schema import LabelSpec
 from prelabel.engine.backends.base import max_length
 from prelabel.engine.inputs import text_of
-from prelabel.engine.loading import check_model_dir, load_model, load_tokenizer
-from prelabel.engine.runtime import autocast, cached, length_batches, pad, resolve_device
+from prelabel.engine.loading import load_cached, load_tokenizer
+from prelabel.engine.runtime import autocast, length_batches, pad
 from prelabel.engine.types import Backend, EngineError, Prediction
 
 DEFAULT_PROMPT = "Question: {text}\nLet's think step by step.\n"
@@ -74,13 +74,9 @@ def parse_chain_of_thought(text: str) -> dict[str, Any] | None:
 def load_causal_lm(
     path: str | os.PathLike[str], device: str | torch.device | None, version: str = ""
 ) -> tuple[Any, Any]:
-    root, dev = check_model_dir(path), resolve_device(device)
-
-    def build() -> tuple[Any, Any]:
-        tokenizer = load_tokenizer(root, padding_side="left")
-        return load_model(AutoModelForCausalLM, root, dev), tokenizer
-
-    return cached(("causal-lm", str(root), version, str(dev)), build)
+    # Left padding: generation continues from the end of every row of a batch.
+    return load_cached("causal-lm", path, device, version, AutoModelForCausalLM,
+                       lambda root: load_tokenizer(root, padding_side="left"))
 
 
 class TextGenerationBackend(Backend):

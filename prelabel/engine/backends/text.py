@@ -20,8 +20,8 @@ from prelabel.engine.backends.base import (
 from prelabel.engine.decide import DEFAULT_THRESHOLD, check_classify_type, classify
 from prelabel.engine.inputs import text_of
 from prelabel.engine.labels import LabelMap
-from prelabel.engine.loading import check_model_dir, load_model, load_tokenizer
-from prelabel.engine.runtime import autocast, cached, resolve_device, sigmoid, softmax
+from prelabel.engine.loading import load_cached, load_tokenizer
+from prelabel.engine.runtime import autocast, sigmoid, softmax
 from prelabel.engine.types import Backend, EngineError, Prediction
 
 
@@ -29,11 +29,7 @@ def load_sequence_classifier(
     path: str | os.PathLike[str], device: str | torch.device | None, version: str = ""
 ) -> tuple[Any, Any]:
     """(model, tokenizer), loaded once per process per (path, version, device)."""
-    root, dev = check_model_dir(path), resolve_device(device)
-    return cached(
-        ("seq-cls", str(root), version, str(dev)),
-        lambda: (load_model(AutoModelForSequenceClassification, root, dev), load_tokenizer(root)),
-    )
+    return load_cached("seq-cls", path, device, version, AutoModelForSequenceClassification, load_tokenizer)
 
 
 class _SequenceBackend(Backend):

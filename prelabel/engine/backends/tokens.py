@@ -22,8 +22,8 @@ from annotation.schema import LabelSpec
 from prelabel.engine.backends.base import max_length, model_labels, padded_batches, to_numpy
 from prelabel.engine.inputs import text_of
 from prelabel.engine.labels import LabelMap
-from prelabel.engine.loading import check_model_dir, load_model, load_tokenizer
-from prelabel.engine.runtime import autocast, cached, resolve_device, softmax
+from prelabel.engine.loading import load_cached, load_tokenizer
+from prelabel.engine.runtime import autocast, softmax
 from prelabel.engine.types import Backend, EngineError, Prediction
 
 BEGIN, INSIDE, OUTSIDE = "B", "I", "O"
@@ -72,11 +72,7 @@ def words_to_spans(words: Sequence[Word], labels: LabelMap) -> list[dict[str, An
 def load_token_classifier(
     path: str | os.PathLike[str], device: str | torch.device | None, version: str = ""
 ) -> tuple[Any, Any]:
-    root, dev = check_model_dir(path), resolve_device(device)
-    return cached(
-        ("tok-cls", str(root), version, str(dev)),
-        lambda: (load_model(AutoModelForTokenClassification, root, dev), load_tokenizer(root)),
-    )
+    return load_cached("tok-cls", path, device, version, AutoModelForTokenClassification, load_tokenizer)
 
 
 class TokenClassificationBackend(Backend):

@@ -14,8 +14,8 @@ from prelabel.engine.backends.base import model_labels, rows_to_dicts, to_numpy
 from prelabel.engine.decide import DEFAULT_THRESHOLD, check_classify_type, classify
 from prelabel.engine.inputs import image_of
 from prelabel.engine.labels import LabelMap
-from prelabel.engine.loading import check_model_dir, load_image_processor, load_model
-from prelabel.engine.runtime import autocast, cached, resolve_device, sigmoid, softmax
+from prelabel.engine.loading import load_cached, load_image_processor
+from prelabel.engine.runtime import autocast, sigmoid, softmax
 from prelabel.engine.types import Backend, EngineError, Prediction
 
 
@@ -27,11 +27,7 @@ def load_vision_model(
         "image_classification": AutoModelForImageClassification,
         "object_detection": AutoModelForObjectDetection,
     }[kind]
-    root, dev = check_model_dir(path), resolve_device(device)
-    return cached(
-        (kind, str(root), version, str(dev)),
-        lambda: (load_model(model_class, root, dev), load_image_processor(root)),
-    )
+    return load_cached(kind, path, device, version, model_class, load_image_processor)
 
 
 class _VisionBackend(Backend):
