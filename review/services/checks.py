@@ -30,6 +30,10 @@ class Policy:
     min_lead_time: float = 2.0
     single_annotation: str = "accept"  # "accept" | "review": what to do with overlap-1 tasks
     span_token_boundaries: bool = False  # spans must start and end between tokens
+    # A prediction at least this sure that disagrees with the people is worth an expert's look.
+    model_confidence: float = 0.9
+    # Cosine similarity of stored task embeddings at which two tasks are near-duplicates.
+    near_duplicate_similarity: float = 0.95
 
     @classmethod
     def from_project(cls, review_policy: Any) -> Policy:
@@ -40,12 +44,18 @@ class Policy:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
             return float(value) if ok else default
 
+        def share(key: str, default: float) -> float:
+            value = number(key, default)
+            return value if 0.0 <= value <= 1.0 else default
+
         single = raw.get("single_annotation", cls.single_annotation)
         return cls(
             agreement_threshold=number("agreement_threshold", cls.agreement_threshold),
             min_lead_time=number("min_lead_time", cls.min_lead_time),
             single_annotation=single if single in ("accept", "review") else cls.single_annotation,
             span_token_boundaries=raw.get("span_token_boundaries") is True,
+            model_confidence=share("model_confidence", cls.model_confidence),
+            near_duplicate_similarity=share("near_duplicate_similarity", cls.near_duplicate_similarity),
         )
 
 

@@ -43,10 +43,10 @@ def submitted_annotations(task: Task) -> list[Submitted]:
 def task_evaluate(task: Task, annotations: list[Submitted] | None = None) -> Evaluation:
     project = task.project
     annotations = submitted_annotations(task) if annotations is None else annotations
-    evaluation = evaluate(project.parsed_schema, task.data if isinstance(task.data, dict) else {},
-                          annotations, Policy.from_project(project.review_policy))
+    policy = Policy.from_project(project.review_policy)
+    evaluation = evaluate(project.parsed_schema, task.data if isinstance(task.data, dict) else {}, annotations, policy)
     # Rules that look beyond the task's annotations (duplicates, a confident model disagreeing).
-    evaluation.reasons.extend(task_rule_reasons(task, evaluation))
+    evaluation.reasons.extend(task_rule_reasons(task, evaluation, policy))
     evaluation.accepted = not evaluation.reasons
     return evaluation
 

@@ -4,34 +4,16 @@ model's predictions (disagreement with a confident model). ``checks.evaluate`` s
 """
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 
 from annotation.models import Prediction, Task, TaskEmbedding
-from review.services.checks import LIST_TYPES, Evaluation, similarity
+from review.services.checks import LIST_TYPES, Evaluation, Policy, similarity
 
-DEFAULT_MODEL_CONFIDENCE = 0.9
-DEFAULT_NEAR_DUPLICATE = 0.95
 MAX_DUPLICATES_LISTED = 5
 # A check compares the task with at most this many other embeddings of its project (the newest):
 # enough for projects of tens of thousands of tasks without a vector index; the release quality
 # report measures the near-duplicate rate of a whole release.
 NEAR_DUPLICATE_SCAN = 50_000
-
-
-def _share(review_policy: Any, key: str, default: float) -> float:
-    raw = review_policy.get(key) if isinstance(review_policy, Mapping) else None
-    ok = isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw) and 0 <= raw <= 1
-    return float(raw) if ok else default
-
-
-def model_confidence(review_policy: Any) -> float:
-    """``review_policy["model_confidence"]``: a prediction at least this sure that disagrees with
-    the people is worth an expert's look (1.0 disables the rule)."""
-    return _share(review_policy, "model_confidence", DEFAULT_MODEL_CONFIDENCE)
 
 
 def duplicate_reasons(task: Task) -> list[dict]:
@@ -42,13 +24,13 @@ def duplicate_reasons(task: Task) -> list[dict]:
     return [{"code": "duplicate_task", "tasks": others}] if others else []
 
 
-def near_duplicate_reasons(task: Task) -> list[dict]:
+def near_duplicate_reasons(task: Task, policy: Policy) -> list[dict]:
     """Other tasks whose text embedding (stored by the prelabel app when tasks are imported) is at
     least ``near_duplicate_similarity`` (cosine, default 0.95) close to this task's."""
     own = TaskEmbedding.objects.filter(task=task).order_by("-created_at").values("model", "vector").first()
     if own is None:
         return []
-    bar = _share(task.project.review_policy, "near_duplicate_similarity", DEFAULT_NEAR_DUPLICATE)
+    bar = policy.near_duplicate_similarity
     mine = np.frombuffer(bytes(own["vector"]), dtype="<f4")
     others = list(TaskEmbedding.objects.filter(task__project_id=task.project_id, model=own["model"])
                   .exclude(task_id=task.pk).order_by("-task_id").values_list("task_id", "vector")[:NEAR_DUPLICATE_SCAN])
@@ -66,10 +48,10 @@ def near_duplicate_reasons(task: Task) -> list[dict]:
              "similarity": round(float(scores[top[0]]), 4), "threshold": bar}]
 
 
-def model_disagreement_reasons(task: Task, evaluation: Evaluation) -> list[dict]:
+def model_disagreement_reasons(task: Task, evaluation: Evaluation, policy: Policy) -> list[dict]:
     """Labels where the most confident prediction (score ≥ the policy's bar) differs from the
     consensus of the people."""
-    bar = model_confidence(task.project.review_policy)
+    bar = policy.model_confidence  # 1.0 turns the rule off
     prediction = (Prediction.objects.filter(task=task, score__gte=bar).order_by("-score", "-created_at")
                   .values("model_version", "result", "score").first())
     if prediction is None or not isinstance(prediction["result"], dict):
@@ -87,5 +69,6 @@ def model_disagreement_reasons(task: Task, evaluation: Evaluation) -> list[dict]
     return reasons
 
 
-def task_rule_reasons(task: Task, evaluation: Evaluation) -> list[dict]:
-    return duplicate_reasons(task) + near_duplicate_reasons(task) + model_disagreement_reasons(task, evaluation)
+def task_rule_reasons(task: Task, evaluation: Evaluation, policy: Policy) -> list[dict]:
+    return (duplicate_reasons(task) + near_duplicate_reasons(task, policy)
+            + model_disagreement_reasons(task, evaluation, policy))
