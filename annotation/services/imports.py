@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from annotation.imports import labelstudio
 from annotation.imports.errors import ImportFailed, RowError
@@ -25,7 +25,7 @@ from annotation.imports.media import (DATA_SUFFIXES, IMAGE_SUFFIXES, BadImage, S
                                       store_image)
 from annotation.imports.parsers import Record, read_csv, read_json_list, read_jsonl
 from annotation.imports.pii import find_in_data, mask_data, pii_counts
-from annotation.imports.writer import TaskWriter
+from annotation.imports.writer import Batch, BatchPipeline, TaskWriter
 from annotation.models import AuditEvent, Job, Project
 from annotation.schema import SchemaError, validate_result, validate_task_data
 from annotation.services.audit import audit_record
@@ -38,6 +38,8 @@ MAX_ID_LENGTH = 190
 FORMATS = ("json", "jsonl", "csv", "image", "zip", labelstudio.FORMAT)
 WRAPPER_KEYS = frozenset({"data", "priority", "gold", "id"})
 INT32 = 2**31 - 1
+# Batches written side by side on PostgreSQL (each thread holds a connection while the job runs).
+WRITER_THREADS = 2
 ProgressFn = Callable[[int, int], None]
 
 
@@ -123,9 +125,10 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _storable(text: str, path: str) -> str:
-    # PostgreSQL's jsonb refuses NUL and lone surrogates; refuse them here, row by row.
-    if "\\u0000" in text:
+def _storable(text: str, path: str, *, nul: str = "\\u0000") -> str:
+    # PostgreSQL refuses NUL (escaped in JSON, as is in text) and lone surrogates; refuse them here,
+    # row by row.
+    if nul in text:
         raise RowError(path, "NUL characters are not allowed")
     try:
         text.encode()
@@ -153,7 +156,10 @@ class _Importer:
         # Set when the job imports a Label Studio export: its rows carry annotations.
         self.labelstudio: labelstudio.LabelStudioRows | None = None
         self.batch: list[tuple] = []
+        self.batch_serial = False  # a row of the batch carries a caller's id
+        self.batches = 0
         self.total = 0
+        self.pipeline: BatchPipeline | None = None
         self._random = random.random
 
     # -- rows -------------------------------------------------------------------------------
@@ -195,7 +201,8 @@ class _Importer:
                     raise RowError("id", "must be a non-empty string or an integer")
                 if len(str(caller_id)) > MAX_ID_LENGTH:
                     raise RowError("id", f"at most {MAX_ID_LENGTH} characters")
-                key = f"id:{caller_id}"
+                key = _storable(f"id:{caller_id}", "id", nul="\x00")
+                self.batch_serial = True
         findings = find_in_data(data, [name for name in data if name != self.image_field])
         if findings:
             self._check_pii(findings)
@@ -237,20 +244,39 @@ class _Importer:
             self.flush()
 
     def flush(self) -> None:
-        rows, self.batch = self.batch, []
+        self.batches += 1
         done = self.report.rows
+        batch = Batch(self.batches, self.batch, done, max(self.total, done), serial=self.batch_serial)
+        self.batch, self.batch_serial = [], False
+        if self.pipeline is None:
+            self.write(batch, _its_turn)
+            if self.committed(batch):
+                raise _Stop
+            return
+        if batch.rows and WRITER_THREADS > 1:
+            batch.ids = self.writer.reserve_ids(len(batch.rows))
+        if not self.pipeline.submit(batch):
+            raise _Stop
+
+    def write(self, batch: Batch, turn: Callable[[], None]) -> None:
+        """One batch and the job's progress in one transaction (on a writer thread if pipelined)."""
         with transaction.atomic():
-            created = self.writer.write(rows)
+            batch.created = self.writer.write(batch.rows, batch.ids)
             if self.labelstudio is not None:
-                self.labelstudio.write([row[-1] for row in rows])
-            job_progress(job_id=self.job.pk, done=done, total=max(self.total, done))
-        self.report.created += created
-        self.report.skipped_duplicates += len(rows) - created
+                self.labelstudio.write([row[-1] for row in batch.rows])
+            turn()
+            job_progress(job_id=self.job.pk, done=batch.done, total=batch.total)
+
+    def committed(self, batch: Batch) -> bool:
+        """Count a committed batch and report progress; True when the import is to stop."""
+        self.report.created += batch.created
+        self.report.skipped_duplicates += len(batch.rows) - batch.created
         if self.on_progress:
-            self.on_progress(done, max(self.total, done))
+            self.on_progress(batch.done, batch.total)
         if self.should_stop and self.should_stop():
             self.report.cancelled = True
-            raise _Stop
+            return True
+        return False
 
     # -- sources ----------------------------------------------------------------------------
     def items(self, path: Path, fmt: str) -> Iterator[_Item]:
@@ -355,10 +381,20 @@ class _Importer:
 
     # -- the whole file ---------------------------------------------------------------------
     def run(self, path: Path, fmt: str) -> ImportReport:
+        # Batches are written on threads with connections of their own while this one reads, where
+        # that is safe: PostgreSQL, outside any transaction of the caller's (the threads could not
+        # see its rows), and not for Label Studio exports (their annotations go with each batch).
+        if (connection.vendor == "postgresql" and not connection.in_atomic_block
+                and fmt != labelstudio.FORMAT):
+            self.pipeline = BatchPipeline(write=self.write, committed=self.committed, threads=WRITER_THREADS)
         try:
-            for item in self.items(path, fmt):
-                self.add(item)
-            self.flush()
+            try:
+                for item in self.items(path, fmt):
+                    self.add(item)
+                self.flush()
+            finally:
+                if self.pipeline is not None:
+                    self.pipeline.close()  # every batch queued is in (or given up); a writer's error
         except _Stop:
             pass
         except ImportFailed as exc:
@@ -372,6 +408,10 @@ class _Importer:
 
 class _Stop(Exception):
     pass
+
+
+def _its_turn() -> None:
+    """Written inline, a batch's turn to commit has always come."""
 
 
 def _is_zip(path: Path) -> bool:

@@ -150,6 +150,15 @@ def test_nul_characters_and_oversized_ids_are_row_errors(project):
     assert texts(project) == ["ok"]
 
 
+def test_a_caller_id_with_a_nul_or_a_lone_surrogate_is_a_row_error(project):
+    content = jsonl('{"data": {"text": "x"}, "id": "a\\u0000b"}', '{"data": {"text": "y"}, "id": "c\\ud800"}',
+                    {"data": {"text": "ok"}, "id": "tab\there"})
+    result = run(project, content, "jsonl")
+    assert [(e["row"], e["path"], e["message"][:7]) for e in result["errors"]] == [(1, "id", "NUL cha"),
+                                                                                   (2, "id", "invalid")]
+    assert list(Task.objects.filter(project=project).values_list("import_key", flat=True)) == ["id:tab\there"]
+
+
 # -- idempotency ---------------------------------------------------------------------------------
 
 def test_running_the_same_job_again_never_duplicates_a_task(project):
