@@ -7,6 +7,7 @@ whose role does not allow the action gets ``PermissionDenied``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
@@ -14,17 +15,20 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 
 from annotation.models import Annotation, Job, Membership, Organization, Project, Role, Task
 from annotation.models.organizations import MANAGING_ROLES
+from annotation.sql import fetch, fetch_all, rows
 
 ANY_ROLE = tuple(Role)
 WORKING_ROLES = (Role.OWNER, Role.MANAGER, Role.ANNOTATOR, Role.REVIEWER)
 
 
 def role_in(user: AbstractBaseUser, organization_id: int) -> str | None:
-    cache = getattr(user, "_zhibiao_roles", None)
-    if cache is None:
-        cache = dict(Membership.objects.filter(user=user).values_list("organization_id", "role"))
-        user._zhibiao_roles = cache
-    return cache.get(organization_id)
+    roles = getattr(user, "_zhibiao_roles", None)
+    if roles is None:
+        # Raw SQL: every request of every annotator asks this (see annotation/sql.py).
+        roles = dict(fetch_all(f"SELECT organization_id, role FROM {Membership._meta.db_table} WHERE user_id = %s",
+                               [user.pk]))
+        user._zhibiao_roles = roles
+    return roles.get(organization_id)
 
 
 def require_role(user: AbstractBaseUser, organization_id: int, roles: Iterable[str]) -> str:
@@ -50,23 +54,48 @@ def organization_for_user(user, organization_id: int, *, roles=ANY_ROLE) -> Orga
     return organization
 
 
-def project_for_user(user, project_id: int, *, roles=ANY_ROLE, for_update: bool = False) -> Project:
-    queryset = Project.objects.select_related("organization")
+def _object_id(value) -> int:
     try:
-        project = queryset.get(pk=project_id, organization_id__in=organization_ids(user))
-    except (Project.DoesNotExist, ValueError, TypeError):
+        value = int(value)
+    except (ValueError, TypeError):
         raise NotFound() from None
+    if not 0 < value < 2**63:  # beyond a bigint: no such row (and no database error)
+        raise NotFound()
+    return value
+
+
+@cache
+def _project_sql() -> str:
+    return (f"SELECT {rows(Project).columns('p')}, {rows(Organization).columns('o')} "
+            f"FROM {Project._meta.db_table} p JOIN {Organization._meta.db_table} o ON o.id = p.organization_id "
+            f"WHERE p.id = %s")
+
+
+@cache
+def _task_sql() -> str:
+    return (f"SELECT {rows(Task).columns('t')}, {rows(Project).columns('p')} "
+            f"FROM {Task._meta.db_table} t JOIN {Project._meta.db_table} p ON p.id = t.project_id WHERE t.id = %s")
+
+
+def project_for_user(user, project_id: int, *, roles=ANY_ROLE) -> Project:
+    """The project with its organization. Raw SQL, as in ``task_for_user``."""
+    row = fetch(_project_sql(), [_object_id(project_id)])
+    if row is None:
+        raise NotFound()
+    project = rows(Project).load(row)
+    project.organization = rows(Organization).load(row, rows(Project).width)
     require_role(user, project.organization_id, roles)
     return project
 
 
 def task_for_user(user, task_id: int, *, roles=ANY_ROLE) -> Task:
-    try:
-        task = Task.objects.select_related("project").get(
-            pk=task_id, project__organization_id__in=organization_ids(user)
-        )
-    except (Task.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    """The task with its project. Raw SQL: every submit and skip of every annotator fetches one
+    (see annotation/sql.py); the organization scope is the caller's role there, as everywhere."""
+    row = fetch(_task_sql(), [_object_id(task_id)])
+    if row is None:
+        raise NotFound()
+    task = rows(Task).load(row)
+    task.project = rows(Project).load(row, rows(Task).width)
     require_role(user, task.project.organization_id, roles)
     return task
 

@@ -126,6 +126,14 @@ if IS_SQLITE:
     # Tests share the database with a real worker process, so the test database is a file.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Prepared statements for the hot paths' fixed SQL (annotation/sql.py); the ORM never
+    # prepares. Set DB_PREPARE_THRESHOLD=off behind a pooler that cannot keep them (PgBouncer in
+    # transaction mode before 1.21).
+    threshold = env("DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if threshold.lower() in {"off", "none"} else env_int("DB_PREPARE_THRESHOLD", 5))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -163,7 +171,7 @@ RELEASE_CURRENCY = env("RELEASE_CURRENCY", "CNY")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "annotation.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 
 from annotation.access import annotation_for_user, task_for_user
 from annotation.api.base import StrictSerializer
-from annotation.api.serializers import AnnotationOut
+from annotation.api.serializers import AnnotationOut, annotation_payload
 from annotation.models import Annotation
 from annotation.models.organizations import LABELING_ROLES
 from annotation.services.annotations import annotation_create, annotation_update
@@ -34,7 +34,7 @@ class TaskAnnotationsView(APIView):
         values = data.validated_data
         annotation = annotation_create(user=request.user, task=task, result=values["result"], status=values["status"],
                                        lead_time=values["lead_time"], prediction_id=values.get("prediction"))
-        return Response(AnnotationOut(annotation).data, status=201)
+        return Response(annotation_payload(annotation), status=201)
 
 
 class AnnotationDetailView(APIView):
@@ -48,4 +48,4 @@ class AnnotationDetailView(APIView):
         data = AnnotationPatchIn(data=request.data)
         data.is_valid(raise_exception=True)
         annotation = annotation_update(user=request.user, annotation=annotation, **data.validated_data)
-        return Response(AnnotationOut(annotation).data)
+        return Response(annotation_payload(annotation))

@@ -74,3 +74,33 @@ class JobOut(serializers.ModelSerializer):
         model = Job
         fields = ["id", "kind", "state", "project", "progress_done", "progress_total", "error", "result",
                   "created_at", "started_at", "finished_at"]
+
+
+# The next-task → submit round trip answers with these plain dicts: the same output as TaskOut,
+# PredictionOut and AnnotationOut (a test compares them), without building a serializer's fields
+# per object, which cost more CPU than the database did on that path (docs/performance.md).
+_when = serializers.DateTimeField()
+
+
+def _time(value):
+    return None if value is None else _when.to_representation(value)
+
+
+def task_payload(task: Task) -> dict:
+    return {"id": task.pk, "project": task.project_id, "data": task.data,
+            "media_url": reverse("task-media", args=[task.pk]) if task.media else None,
+            "media_width": task.media_width, "media_height": task.media_height, "status": task.status,
+            "priority": task.priority, "submitted_count": task.submitted_count, "created_at": _time(task.created_at)}
+
+
+def prediction_payload(prediction: Prediction) -> dict:
+    return {"id": prediction.pk, "model_version": prediction.model_version, "result": prediction.result,
+            "score": prediction.score, "created_at": _time(prediction.created_at)}
+
+
+def annotation_payload(annotation: Annotation) -> dict:
+    return {"id": annotation.pk, "task": annotation.task_id, "annotator": annotation.annotator_id,
+            "result": annotation.result, "status": annotation.status, "version": annotation.version,
+            "lead_time": annotation.lead_time, "prediction": annotation.prediction_id,
+            "created_at": _time(annotation.created_at), "updated_at": _time(annotation.updated_at),
+            "submitted_at": _time(annotation.submitted_at)}

@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotation.access import project_for_user, role_in, task_for_user
-from annotation.api.serializers import AnnotationOut, ManagerTaskOut, PredictionOut, TaskOut
+from annotation.api.serializers import (ManagerTaskOut, TaskOut, annotation_payload, prediction_payload,
+                                        task_payload)
 from annotation.models import Task, TaskStatus
 from annotation.models.organizations import LABELING_ROLES, MANAGING_ROLES
 from annotation.services.distribution import lease_renew, task_next, task_skip
@@ -61,9 +62,9 @@ class NextTaskView(APIView):
         if claim is None:
             return Response(status=204)
         return Response({
-            "task": TaskOut(claim.task).data,
-            "predictions": PredictionOut(claim.predictions, many=True).data,
-            "annotation": AnnotationOut(claim.annotation).data if claim.annotation else None,
+            "task": task_payload(claim.task),
+            "predictions": [prediction_payload(p) for p in claim.predictions],
+            "annotation": annotation_payload(claim.annotation) if claim.annotation else None,
             "lease_expires_at": claim.lease_expires_at,
         })
 

@@ -1,7 +1,9 @@
 """Saving and submitting annotations. ``version`` guards every update against lost work."""
 from __future__ import annotations
 
-from django.db import transaction
+from functools import cache
+
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +15,7 @@ from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
 from annotation.services.distribution import honeypots_on, lease_done, places_taken
 from annotation.signals import annotation_submitted, task_completed
+from annotation.sql import execute, fetch, insert, rows
 
 SUBMITTED = Annotation.Status.SUBMITTED
 MAX_LEAD_TIME = 7 * 24 * 3600.0
@@ -42,12 +45,11 @@ def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) ->
     if taken >= task.project.overlap and not honeypot:
         raise Conflict(_("This task already has all the annotations it needs; your draft is kept."))
     task.submitted_count += 1
-    fields = ["submitted_count"]
     # A honeypot stays open: every annotator meets it once and it is never decided or released.
     if task.submitted_count >= task.project.overlap and not honeypot:
         task.status = TaskStatus.COMPLETED
-        fields.append("status")
-    Task.objects.filter(pk=task.pk).update(**{f: getattr(task, f) for f in fields})
+    execute(f"UPDATE {Task._meta.db_table} SET submitted_count = %s, status = %s WHERE id = %s",
+            [task.submitted_count, task.status, task.pk])
     lease_done(task=task, user_id=annotation.annotator_id, now=now)
     annotation.submitted_at = now
 
@@ -59,19 +61,33 @@ def _after_submit(task: Task, annotation: Annotation) -> None:
 
 
 def _revision(annotation: Annotation, author) -> None:
-    AnnotationRevision.objects.create(annotation=annotation, version=annotation.version, result=annotation.result,
-                                      status=annotation.status, author=author)
+    insert(AnnotationRevision(annotation=annotation, version=annotation.version, result=annotation.result,
+                              status=annotation.status, author=author))
+
+
+@cache
+def _lock_task_sql(lock: str) -> str:
+    return f"SELECT {rows(Task).columns('t')} FROM {Task._meta.db_table} t WHERE t.id = %s{lock}"
+
+
+def _lock_task(task: Task) -> Task:
+    """The task row, locked and read afresh, with the caller's project (a submit must not queue
+    on the project's row: submits to one project would all wait there)."""
+    row = fetch(_lock_task_sql(" FOR UPDATE" if connection.vendor == "postgresql" else ""), [task.pk])
+    locked = rows(Task).load(row)
+    locked.project = task.project
+    return locked
 
 
 def annotation_create(*, user, task: Task, result, status: str, lead_time: float = 0.0,
                       prediction_id: int | None = None) -> Annotation:
     _validate(task, result, status)
     _check_lead_time(lead_time)
-    if prediction_id is not None and not Prediction.objects.filter(pk=prediction_id, task=task).exists():
+    if prediction_id is not None and (not 0 < prediction_id < 2**63 or fetch(
+            f"SELECT 1 FROM {Prediction._meta.db_table} WHERE id = %s AND task_id = %s", [prediction_id, task.pk]) is None):
         raise ValidationError({"prediction": [_("No such prediction on this task.")]})
     with transaction.atomic():
-        # Lock the task row only (not the project's: submits to one project need not queue there).
-        task = Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task.pk)
+        task = _lock_task(task)
         now = timezone.now()
         taken, existing = places_taken(task.pk, user.pk, now)
         if existing is not None:
@@ -80,7 +96,7 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
                                 prediction_id=prediction_id)
         if status == SUBMITTED:
             _count_submission(task, annotation, taken=taken, now=now)
-        annotation.save(force_insert=True)
+        insert(annotation)
         _revision(annotation, user)
         audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
                      obj=annotation, data={"task": task.pk, "version": 1})
@@ -99,7 +115,7 @@ def annotation_update(*, user, annotation: Annotation, version: int, result=None
     if result is not None:
         _validate(task, result, new_status)
     with transaction.atomic():
-        task = Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task.pk)
+        task = _lock_task(task)
         current = Annotation.objects.select_for_update().get(pk=annotation.pk)
         if current.version != version:
             raise Conflict(_("Someone saved this annotation after you loaded it; your changes were not saved."),

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotation.models import AuditEvent, Organization
+from annotation.sql import fetch, insert
 
 GENESIS = "0" * 64
 
@@ -32,11 +33,13 @@ def audit_record(*, organization_id: int, actor, action: str, obj: Any = None, o
     the chain never forks, and the event vanishes if the write it records is rolled back.
     """
     assert transaction.get_connection().in_atomic_block, "audit_record runs inside the write's transaction"
-    Organization.objects.select_for_update().filter(pk=organization_id).values_list("pk").get()
-    last = (
-        AuditEvent.objects.filter(organization_id=organization_id)
-        .order_by("-seq").values_list("seq", "digest").first()
-    )
+    # Raw SQL: every submit appends here (see annotation/sql.py). SQLite's IMMEDIATE transactions
+    # serialize writers already.
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    if fetch(f"SELECT id FROM {Organization._meta.db_table} WHERE id = %s{lock}", [organization_id]) is None:
+        raise Organization.DoesNotExist(organization_id)
+    last = fetch(f"SELECT seq, digest FROM {AuditEvent._meta.db_table} WHERE organization_id = %s "
+                 f"ORDER BY seq DESC LIMIT 1", [organization_id])
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     if obj is not None:
         object_type, object_id = type(obj).__name__, obj.pk
@@ -50,8 +53,7 @@ def audit_record(*, organization_id: int, actor, action: str, obj: Any = None, o
     )
     event.digest = _digest(prev, seq=seq, actor=actor_name, action=action, object_type=object_type,
                            object_id=str(object_id), data=data, created_at=created_at.isoformat())
-    event.save(force_insert=True)
-    return event
+    return insert(event)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,12 +27,17 @@ from annotation.errors import Conflict
 from annotation.gates import work_gates_check
 from annotation.models import Annotation, Assignment, Prediction, Project, Task, TaskOrder, TaskStatus
 from annotation.services.audit import audit_record
+from annotation.sql import db_time, execute, fetch, fetch_all, rows
 
+# Each order is the tail of one task index (project, status, ...). The pick states the status as
+# a range and orders by it, so that only that index can serve the order: with "status = 'open'"
+# PostgreSQL may walk the primary key for sequential order instead, filtering out every task
+# already done, which is cheap just after ANALYZE and grows with each task done until the next.
 ORDER_SQL = {
-    TaskOrder.SEQUENTIAL: "t.id",
-    TaskOrder.PRIORITY: "t.priority DESC, t.id",
-    TaskOrder.RANDOM: "t.random_key, t.id",
-    TaskOrder.UNCERTAINTY: "t.uncertainty DESC NULLS LAST, t.id",
+    TaskOrder.SEQUENTIAL: "t.status, t.id",
+    TaskOrder.PRIORITY: "t.status, t.priority DESC, t.id",
+    TaskOrder.RANDOM: "t.status, t.random_key, t.id",
+    TaskOrder.UNCERTAINTY: "t.status, t.uncertainty DESC NULLS LAST, t.id",
 }
 MAX_PICKS = 8
 ACTIVE = Assignment.State.ACTIVE
@@ -41,6 +47,15 @@ PREDICTIONS, ANNOTATIONS = Prediction._meta.db_table, Annotation._meta.db_table
 # Places of a task held by others than the caller: live leases (params: now, user_id).
 LIVE_LEASES_OF_OTHERS = f"""(SELECT COUNT(*) FROM {LEASES} a
     WHERE a.task_id = t.id AND a.state = '{ACTIVE}' AND a.expires_at > %s AND a.user_id <> %s)"""
+PLACES_TAKEN = f"""SELECT t.submitted_count + {LIVE_LEASES_OF_OTHERS},
+                          (SELECT d.id FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)
+                   FROM {TASKS} t WHERE t.id = %s"""
+LEASE_IF_ROOM = f"""
+    INSERT INTO {LEASES} (task_id, user_id, state, expires_at, created_at)
+    SELECT t.id, %s, '{ACTIVE}', %s, %s FROM {TASKS} t
+    WHERE t.id = %s AND t.status = %s AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
+    ON CONFLICT (task_id, user_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at
+    RETURNING id"""
 
 
 @dataclass
@@ -55,24 +70,13 @@ def _lease_ttl() -> timedelta:
     return timedelta(seconds=settings.LEASE_TTL_SECONDS)
 
 
-def _db_time(value: datetime):
-    """A datetime as the database wants it in raw SQL (SQLite stores naive UTC text)."""
-    return connection.ops.adapt_datetimefield_value(value)
-
-
 def places_taken(task_id: int, user_id: int, now: datetime) -> tuple[int, int | None]:
     """Call with the task row locked, in a statement after the lock (a fresh snapshot).
 
     Returns the places taken by others (submitted annotations plus others' live leases) and the
     caller's own annotation on the task, if any, in one query.
     """
-    sql = f"""SELECT t.submitted_count + {LIVE_LEASES_OF_OTHERS},
-                     (SELECT d.id FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)
-              FROM {TASKS} t WHERE t.id = %s"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_db_time(now), user_id, user_id, task_id])
-        taken, own = cursor.fetchone()
-    return taken, own
+    return fetch(PLACES_TAKEN, [db_time(now), user_id, user_id, task_id])
 
 
 def has_capacity(task: Task, user_id: int, overlap: int, now: datetime) -> bool:
@@ -95,36 +99,47 @@ def _lock_clause(skip_locked: bool) -> str:
 def _pick_honeypot(project: Project, user_id: int, *, skip_locked: bool, exclude: int | None) -> Task | None:
     """A gold task the caller has neither annotated nor given back, in random-key order."""
     sql = f"""
-        SELECT t.*, FALSE AS has_predictions, FALSE AS has_draft
+        SELECT {rows(Task).columns("t")}
         FROM {TASKS} t
         WHERE t.project_id = %s AND t.status = %s AND t.gold IS NOT NULL AND t.id <> %s
           AND NOT EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)
           AND NOT EXISTS (SELECT 1 FROM {LEASES} a WHERE a.task_id = t.id AND a.user_id = %s)
         ORDER BY t.random_key, t.id
         LIMIT 1{_lock_clause(skip_locked)}"""
-    return next(iter(Task.objects.raw(sql, [project.pk, TaskStatus.OPEN, exclude or 0, user_id, user_id])), None)
+    row = fetch(sql, [project.pk, TaskStatus.OPEN, exclude or 0, user_id, user_id])
+    return None if row is None else rows(Task).load(row)
+
+
+@cache
+def _pick_sql(task_order: str, lock: str, honeypots: bool) -> str:
+    # Honeypots are served by _pick_honeypot only, so the regular order never reaches them.
+    gold = " AND t.gold IS NULL" if honeypots else ""
+    return f"""
+        SELECT {rows(Task).columns("t")},
+               EXISTS (SELECT 1 FROM {PREDICTIONS} p WHERE p.task_id = t.id) AS has_predictions,
+               EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s) AS has_draft
+        FROM {TASKS} t
+        WHERE t.project_id = %s AND t.status >= %s AND t.status <= %s
+          AND t.id NOT IN (SELECT a.task_id FROM {LEASES} a WHERE a.user_id = %s AND a.state <> '{ACTIVE}')
+          AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
+          AND t.id <> %s{gold}
+        ORDER BY {ORDER_SQL[task_order]}
+        LIMIT 1{lock}"""
 
 
 def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, exclude: int | None) -> Task | None:
     """The first task in order that still has room for the caller, locked, with two flags that
     say whether reading its predictions or the caller's draft is worth a query."""
-    lock = _lock_clause(skip_locked)
-    # Honeypots are served by _pick_honeypot only, so the regular order never reaches them.
-    gold = " AND t.gold IS NULL" if honeypots_on(project) else ""
-    sql = f"""
-        SELECT t.*,
-               EXISTS (SELECT 1 FROM {PREDICTIONS} p WHERE p.task_id = t.id) AS has_predictions,
-               EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s) AS has_draft
-        FROM {TASKS} t
-        WHERE t.project_id = %s AND t.status = %s
-          AND NOT EXISTS (SELECT 1 FROM {LEASES} a
-                          WHERE a.task_id = t.id AND a.user_id = %s AND a.state <> '{ACTIVE}')
-          AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
-          AND t.id <> %s{gold}
-        ORDER BY {ORDER_SQL[project.task_order]}
-        LIMIT 1{lock}"""
-    params = [user_id, project.pk, TaskStatus.OPEN, user_id, _db_time(now), user_id, project.overlap, exclude or 0]
-    return next(iter(Task.objects.raw(sql, params)), None)
+    sql = _pick_sql(project.task_order, _lock_clause(skip_locked), honeypots_on(project))
+    # The caller's tasks given back or done are read once (a hashed NOT IN), not probed per candidate.
+    params = [user_id, project.pk, TaskStatus.OPEN, TaskStatus.OPEN, user_id, db_time(now), user_id, project.overlap,
+              exclude or 0]
+    row = fetch(sql, params)
+    if row is None:
+        return None
+    task = rows(Task).load(row)
+    task.has_predictions, task.has_draft = bool(row[-2]), bool(row[-1])
+    return task
 
 
 def _lease(task: Task, user_id: int, overlap: int, now: datetime, expires_at: datetime) -> bool:
@@ -135,24 +150,42 @@ def _lease(task: Task, user_id: int, overlap: int, now: datetime, expires_at: da
         Assignment.objects.update_or_create(task=task, user_id=user_id,
                                             defaults={"state": ACTIVE, "expires_at": expires_at})
         return True
-    sql = f"""
-        INSERT INTO {LEASES} (task_id, user_id, state, expires_at, created_at)
-        SELECT t.id, %s, '{ACTIVE}', %s, %s FROM {TASKS} t
-        WHERE t.id = %s AND t.status = %s AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
-        ON CONFLICT (task_id, user_id) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at
-        RETURNING id"""
-    params = [user_id, _db_time(expires_at), _db_time(now), task.pk, TaskStatus.OPEN, _db_time(now), user_id,
+    params = [user_id, db_time(expires_at), db_time(now), task.pk, TaskStatus.OPEN, db_time(now), user_id,
               overlap]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() is not None
+    return fetch(LEASE_IF_ROOM, params) is not None
+
+
+@cache
+def _result_sql() -> tuple[str, str]:
+    predictions = (f"SELECT {rows(Prediction).columns('p')} FROM {PREDICTIONS} p WHERE p.task_id = %s "
+                   f"ORDER BY p.created_at DESC, p.id DESC LIMIT 5")
+    draft = f"SELECT {rows(Annotation).columns('d')} FROM {ANNOTATIONS} d WHERE d.task_id = %s AND d.annotator_id = %s"
+    return predictions, draft
 
 
 def _claim_result(task: Task, user, expires_at: datetime, *, predictions: bool = True,
                   draft: bool = True) -> Claim:
-    found = list(Prediction.objects.filter(task=task).order_by("-created_at")[:5]) if predictions else []
-    annotation = Annotation.objects.filter(task=task, annotator=user).first() if draft else None
+    predictions_sql, draft_sql = _result_sql()
+    found = [rows(Prediction).load(row) for row in fetch_all(predictions_sql, [task.pk])] if predictions else []
+    row = fetch(draft_sql, [task.pk, user.pk]) if draft else None
+    annotation = None if row is None else rows(Annotation).load(row)
     return Claim(task=task, predictions=found, annotation=annotation, lease_expires_at=expires_at)
+
+
+@cache
+def _own_lease_sql(lock: str) -> str:
+    return f"""
+        SELECT a.id, {rows(Task).columns("t")} FROM {LEASES} a JOIN {TASKS} t ON t.id = a.task_id
+        WHERE a.user_id = %s AND t.project_id = %s AND t.status = %s AND a.state = '{ACTIVE}'
+          AND a.expires_at > %s AND a.task_id <> %s
+        ORDER BY a.created_at, a.id LIMIT 1{lock}"""
+
+
+def _own_lease(user_id: int, project: Project, now: datetime, exclude: int | None) -> tuple[int, Task] | None:
+    """The caller's oldest unexpired lease in the project (locked), with its task."""
+    lock = " FOR UPDATE OF a" if connection.vendor == "postgresql" else ""
+    row = fetch(_own_lease_sql(lock), [user_id, project.pk, TaskStatus.OPEN, db_time(now), exclude or 0])
+    return None if row is None else (row[0], rows(Task).load(row, 1))
 
 
 def _claim(user, project: Project, *, skip_locked: bool, exclude: int | None) -> Claim | None:
@@ -160,13 +193,11 @@ def _claim(user, project: Project, *, skip_locked: bool, exclude: int | None) ->
     expires_at = now + _lease_ttl()
     with transaction.atomic():
         # An unexpired lease of the caller's comes back first: a reload never loses a task.
-        mine = (Assignment.objects.select_for_update(of=("self",)).select_related("task").filter(
-            user=user, task__project=project, task__status=TaskStatus.OPEN, state=ACTIVE,
-            expires_at__gt=now).exclude(task_id=exclude).order_by("created_at").first())
+        mine = _own_lease(user.pk, project, now, exclude)
         if mine is not None:
-            mine.expires_at = expires_at
-            mine.save(update_fields=["expires_at"])
-            return _claim_result(mine.task, user, expires_at)
+            lease_id, task = mine
+            execute(f"UPDATE {LEASES} SET expires_at = %s WHERE id = %s", [db_time(expires_at), lease_id])
+            return _claim_result(task, user, expires_at)
         if honeypots_on(project) and random.random() < project.gold_rate:
             honeypot = _pick_honeypot(project, user.pk, skip_locked=skip_locked, exclude=exclude)
             if honeypot is not None and _lease(honeypot, user.pk, None, now, expires_at):
@@ -213,8 +244,10 @@ def lease_renew(*, user, task: Task) -> datetime:
 
 def lease_done(*, task: Task, user_id: int, now: datetime) -> None:
     """Call with the task row locked: the caller's lease becomes a submission."""
-    if not Assignment.objects.filter(task=task, user_id=user_id).update(state=Assignment.State.DONE, expires_at=now):
-        Assignment.objects.create(task=task, user_id=user_id, state=Assignment.State.DONE, expires_at=now)
+    done = Assignment.State.DONE
+    if not execute(f"UPDATE {LEASES} SET state = %s, expires_at = %s WHERE task_id = %s AND user_id = %s",
+                   [done, db_time(now), task.pk, user_id]):
+        Assignment.objects.create(task=task, user_id=user_id, state=done, expires_at=now)
 
 
 def task_skip(*, user, task: Task) -> None:

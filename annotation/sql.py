@@ -1,0 +1,112 @@
+"""Rows of the request hot paths (next-task, submit, authentication) without the ORM's compiler.
+
+The ORM builds every SQL string afresh on every call; on the next-task → submit round trip that
+compilation cost more CPU than the database did (see docs/performance.md). Here a model's column
+list, its converters and its INSERT statement are worked out once per model, and a row becomes an
+instance through the same converters the ORM would apply (JSON decoding, SQLite's datetimes), so
+callers get ordinary model instances. Raw SQL written with these stays portable: placeholders are
+``%s`` and values go through the backend's own adapters.
+
+On PostgreSQL these statements bind their parameters on the server, so psycopg prepares the ones
+a connection runs again and again (after ``DB_PREPARE_THRESHOLD`` runs): the server then skips
+parsing and planning them. The ORM keeps Django's client-side binding (it never prepares).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
+
+
+class Rows:
+    """Column list and loader of one model's rows, as selected by ``columns(alias)``."""
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.width = len(self.fields)
+        self._converters = []
+        for i, field in enumerate(self.fields):
+            column = field.get_col(model._meta.db_table)
+            converters = [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]
+            if converters:
+                self._converters.append((i, column, converters))
+
+    def columns(self, alias: str) -> str:
+        return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
+
+    def load(self, row: Sequence[Any], start: int = 0) -> Model:
+        """The instance held in ``row[start:start + width]``."""
+        values = list(row[start:start + self.width])
+        for i, column, converters in self._converters:
+            value = values[i]
+            for convert in converters:
+                value = convert(value, column, connection)
+            values[i] = value
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+@cache
+def rows(model: type[Model]) -> Rows:
+    return Rows(model)
+
+
+def cursor():
+    """Django's cursor (errors wrapped, queries logged in tests); on PostgreSQL with prepared
+    statements on, one that binds parameters on the server so that psycopg can prepare them."""
+    if connection.vendor != "postgresql" or settings.DATABASES["default"]["OPTIONS"].get("prepare_threshold") is None:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
+def fetch(sql: str, params: Sequence[Any]) -> tuple | None:
+    with cursor() as c:
+        c.execute(sql, params)
+        return c.fetchone()
+
+
+def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple]:
+    with cursor() as c:
+        c.execute(sql, params)
+        return c.fetchall()
+
+
+def execute(sql: str, params: Sequence[Any]) -> int:
+    """Run one statement; the number of rows it changed."""
+    with cursor() as c:
+        c.execute(sql, params)
+        return c.rowcount
+
+
+@cache
+def _insert_sql(model: type[Model]) -> tuple[str, tuple]:
+    meta = model._meta
+    fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}")
+    return sql, fields
+
+
+def insert(instance: Model) -> Model:
+    """``instance.save(force_insert=True)`` for a model without save() overrides or signal
+    receivers: ``auto_now`` fields are set and every value is prepared as the ORM would."""
+    sql, fields = _insert_sql(type(instance))
+    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    instance.pk = fetch(sql, values)[0]
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance
+
+
+def db_time(value):
+    """A datetime as the database wants it in raw SQL (SQLite stores naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(value)
