@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 
 from annotation.models import Job
 from annotation.services.jobs import job_fail, job_finish, job_is_cancelled, job_start
-from review.services.consistency import JOB_KIND, consistency_check, consistency_recompute
+from review.services.consistency import JOB_KIND, consistency_check, consistency_recompute, consistency_sweep
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,14 @@ def consistency_check_task(task_id: int) -> None:
     """Check one completed task. Running it twice is harmless: the status only moves from
     ``completed``, so the second run finds the task decided and writes nothing."""
     consistency_check(task_id=task_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), max_retries=3,
+             retry_backoff=True, name="review.consistency_sweep")
+def consistency_sweep_task(project_id: int) -> None:
+    """Check every completed task of a project (see ``review.receivers``). Sweeps that overlap,
+    or a redelivered one, are harmless: each task's status only moves from ``completed``."""
+    consistency_sweep(project_id=project_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), max_retries=3,

@@ -137,6 +137,22 @@ def consistency_recompute(*, job: Job, should_stop: Callable[[], bool] = lambda:
     return counts
 
 
+def consistency_sweep(*, project_id: int) -> int:
+    """Check every task of the project still ``completed``, oldest first; how many were checked.
+
+    What the ``task_completed`` receiver queues: one sweep covers every task that completed
+    before it runs, so a burst of submits costs one message instead of one per task.
+    """
+    pending = Task.objects.filter(project_id=project_id, status=TaskStatus.COMPLETED)
+    checked, last_id = 0, 0
+    while ids := list(pending.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:RECOMPUTE_CHUNK]):
+        for task_id in ids:
+            consistency_check(task_id=task_id)
+        checked += len(ids)
+        last_id = ids[-1]
+    return checked
+
+
 def consistency_recompute_start(*, project: Project, actor, send: Callable[[Job], object]) -> Job:
     """Create the recompute job and queue it on commit (raises BrokerUnavailable → 503)."""
     with transaction.atomic():

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from annotation.models import Annotation, AuditEvent, Job, Role, Task, TaskStatus
 from review.models import ConsistencyReport
-from review.receivers import enqueue_consistency_check
+from review.receivers import SWEEP_DELAY_S, enqueue_consistency_check
 from review.services.checks import Policy
-from review.services.consistency import consistency_check, consistency_recompute
+from review.services.consistency import consistency_check, consistency_recompute, consistency_sweep
 from tests.factories import COT_SCHEMA, IMAGE_SCHEMA, MembershipFactory, ProjectFactory, TaskFactory, UserFactory
 
 
@@ -239,7 +239,7 @@ def test_the_receiver_logs_and_leaves_the_task_completed_when_the_broker_is_down
     def refuse(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr("review.receivers.consistency_check_task.delay", refuse)
+    monkeypatch.setattr("review.receivers.consistency_sweep_task.apply_async", refuse)
     enqueue_consistency_check(sender=Task, task=task)
 
     assert status_of(task) == TaskStatus.COMPLETED
@@ -250,3 +250,38 @@ def test_a_malformed_policy_falls_back_to_the_defaults():
     assert Policy.from_project({"agreement_threshold": "high", "min_lead_time": None,
                                 "single_annotation": "maybe"}) == Policy()
     assert Policy.from_project(None) == Policy()
+
+
+def test_a_burst_of_completions_queues_one_sweep_that_checks_them_all(trio, crowd, monkeypatch):
+    sent = []
+    monkeypatch.setattr("review.receivers.consistency_sweep_task.apply_async",
+                        lambda args, countdown: sent.append((args, countdown)))
+    agreeing = [completed_task(trio, crowd, [{"sentiment": "pos"}] * 3) for _ in range(3)]
+    for task in agreeing:
+        enqueue_consistency_check(sender=Task, task=task)
+    assert sent == [((trio.pk,), SWEEP_DELAY_S)]  # one message, due after every one of them committed
+
+    other = ProjectFactory(organization=trio.organization, overlap=1)
+    enqueue_consistency_check(sender=Task, task=TaskFactory(project=other))
+    assert sent[-1] == ((other.pk,), SWEEP_DELAY_S)  # each project has its own sweep
+
+    assert consistency_sweep(project_id=trio.pk) == 3
+    assert [status_of(t) for t in agreeing] == [TaskStatus.ACCEPTED] * 3
+    assert consistency_sweep(project_id=trio.pk) == 0  # nothing left: a second sweep is harmless
+
+
+def test_after_a_failed_publish_the_next_completion_queues_a_sweep(trio, crowd, monkeypatch):
+    calls = []
+
+    def flaky(args, countdown):
+        calls.append(args)
+        if len(calls) == 1:
+            raise ConnectionError("broker down")
+
+    monkeypatch.setattr("review.receivers.consistency_sweep_task.apply_async", flaky)
+    first, second = (completed_task(trio, crowd, [{"sentiment": "pos"}] * 3) for _ in range(2))
+    enqueue_consistency_check(sender=Task, task=first)
+    enqueue_consistency_check(sender=Task, task=second)
+    assert calls == [(trio.pk,), (trio.pk,)]  # the failure left no mark behind
+    consistency_sweep(project_id=trio.pk)
+    assert status_of(first) == status_of(second) == TaskStatus.ACCEPTED  # the sweep took the first one too
