@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import threading
@@ -199,12 +200,33 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+BACKEND = re.compile(r": \S+ (\S+) (\d[\d.]*\(\d+\)|\[local\])")
+
+
+def database_pids() -> list[int]:
+    """PostgreSQL's processes serving this bench on this machine: the backends of its database and
+    the shared ones (WAL writer, checkpointer, ...), not other databases' backends. Their CPU is
+    the other part of a round trip's cost."""
+    if connection.vendor != "postgresql":
+        return []
+    name = settings.DATABASES["default"]["NAME"]
+    pids = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if process.info["name"] not in ("postgres", "postmaster"):
+            continue
+        backend = BACKEND.search(" ".join(process.info["cmdline"] or []))
+        if backend is None or backend.group(1) == name:
+            pids.append(process.pid)
+    return pids
+
+
 def run_phase(name: str, *, port: int, project_id: int, keys: list[str], duration: float, pause: float,
               server_pids: list[int]) -> dict:
     clients = [Client(port, key) for key in keys]
     tallies = [Tally() for _ in clients]
     load_before = os.getloadavg()[0]
-    cpu_server, cpu_self = cpu_seconds(server_pids), time.process_time()
+    db_pids = database_pids()
+    cpu_server, cpu_db, cpu_self = cpu_seconds(server_pids), cpu_seconds(db_pids), time.process_time()
     started = time.monotonic()
     deadline = started + duration
     # With a pause, starts are spread over one pause so the annotators do not move in lockstep.
@@ -232,6 +254,7 @@ def run_phase(name: str, *, port: int, project_id: int, keys: list[str], duratio
         "mean_rt_ms": _r(statistics.fmean(a + b for a, b in zip(next_ms, submit_ms)) if submit_ms else None),
         "conflicts_409": sum(t.conflicts for t in tallies), "empty_204": sum(t.empty for t in tallies),
         "errors": len(errors), "server_cpu_s": round(cpu_seconds(server_pids) - cpu_server, 1),
+        "db_cpu_s": round(cpu_seconds(database_pids()) - cpu_db, 1),
         "client_cpu_s": round(time.process_time() - cpu_self, 1), "load_avg_before": round(load_before, 2),
     }
     if any(t.is_alive() for t in threads):
@@ -341,7 +364,7 @@ def main() -> None:
 
 
 HEADER = (f"{'phase':<13}{'users':>6}{'rt/s':>8}{'next p50':>10}{'p95':>8}{'p99':>8}{'submit p50':>12}"
-          f"{'p95':>8}{'p99':>8}{'409':>5}{'err':>5}{'srv cpu':>9}{'load':>6}")
+          f"{'p95':>8}{'p99':>8}{'409':>5}{'err':>5}{'srv cpu':>9}{'db cpu':>8}{'load':>6}")
 
 
 def _row(f: dict) -> str:
@@ -350,7 +373,7 @@ def _row(f: dict) -> str:
     return (f"{f['phase']:<13}{f['annotators']:>6}{f['rt_per_s']:>8.1f}{ms(f['next_p50_ms']):>10}"
             f"{ms(f['next_p95_ms']):>8}{ms(f['next_p99_ms']):>8}{ms(f['submit_p50_ms']):>12}"
             f"{ms(f['submit_p95_ms']):>8}{ms(f['submit_p99_ms']):>8}{f['conflicts_409']:>5}{f['errors']:>5}"
-            f"{f['server_cpu_s']:>9.1f}{f['load_avg_before']:>6.1f}")
+            f"{f['server_cpu_s']:>9.1f}{f['db_cpu_s']:>8.1f}{f['load_avg_before']:>6.1f}")
 
 
 if __name__ == "__main__":
