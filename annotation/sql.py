@@ -17,8 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -42,13 +41,14 @@ class Rows:
 
     def load(self, row: Sequence[Any], start: int = 0) -> Model:
         """The instance held in ``row[start:start + width]``."""
+        db = connections[DEFAULT_DB_ALIAS]  # one lookup through the thread-local proxy, not one per value
         values = list(row[start:start + self.width])
         for i, column, converters in self._converters:
             value = values[i]
             for convert in converters:
-                value = convert(value, column, connection)
+                value = convert(value, column, db)
             values[i] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
 
 
 @cache
@@ -56,16 +56,26 @@ def rows(model: type[Model]) -> Rows:
     return Rows(model)
 
 
-def cursor():
-    """Django's cursor (errors wrapped, queries logged in tests); on PostgreSQL with prepared
-    statements on, one that binds parameters on the server so that psycopg can prepare them."""
-    if connection.vendor != "postgresql" or settings.DATABASES["default"]["OPTIONS"].get("prepare_threshold") is None:
-        return connection.cursor()
+@cache
+def _server_binding_cursor():
+    """psycopg's server-binding cursor class, when this database prepares statements."""
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return None
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    return ServerBindingCursor
+
+
+def cursor():
+    """Django's cursor (errors wrapped, queries counted in tests); on PostgreSQL with prepared
+    statements on, one that binds parameters on the server so that psycopg can prepare them."""
+    db = connections[DEFAULT_DB_ALIAS]
+    factory = _server_binding_cursor()
+    if factory is None:
+        return db.cursor()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        return db._prepare_cursor(factory(db.connection))
 
 
 def fetch(sql: str, params: Sequence[Any]) -> tuple | None:
@@ -101,9 +111,10 @@ def insert(instance: Model) -> Model:
     """``instance.save(force_insert=True)`` for a model without save() overrides or signal
     receivers: ``auto_now`` fields are set and every value is prepared as the ORM would."""
     sql, fields = _insert_sql(type(instance))
-    values = [f.get_db_prep_save(f.pre_save(instance, add=True), connection) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]
+    values = [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
     instance.pk = fetch(sql, values)[0]
-    instance._state.adding, instance._state.db = False, connection.alias
+    instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
     return instance
 
 

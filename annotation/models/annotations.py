@@ -7,7 +7,9 @@ from annotation.models.tasks import Task
 class Prediction(models.Model):
     """A model's suggestion for a task (written by the prelabel app, read by the workspace)."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="predictions")
+    # The unique constraints lead with the task / annotator / annotation columns, so the foreign keys
+    # need no index of their own (one less index to write on every submit).
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="predictions", db_index=False)
     model_version = models.CharField(max_length=200)
     result = models.JSONField()
     score = models.FloatField(null=True, blank=True)
@@ -22,8 +24,9 @@ class Annotation(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="annotations")
-    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="annotations", db_index=False)
+    annotator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations",
+                                  db_index=False)
     result = models.JSONField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
@@ -41,7 +44,7 @@ class Annotation(models.Model):
 class AnnotationRevision(models.Model):
     """Every saved state of an annotation, so no edit is ever lost."""
 
-    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     version = models.PositiveIntegerField()
     result = models.JSONField()
     status = models.CharField(max_length=10)

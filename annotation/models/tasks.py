@@ -59,16 +59,16 @@ class Assignment(models.Model):
         DONE = "done", "Submitted"
         SKIPPED = "skipped", "Skipped"
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    # assignment_unique leads with task and assignment_user_state_idx with user: the foreign keys
+    # need no index of their own (a lease is written on every claim and every submit).
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments",
+                             db_index=False)
     state = models.CharField(max_length=8, choices=State.choices, default=State.ACTIVE)
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task", "user"], name="assignment_unique")]
-        indexes = [
-            models.Index(fields=["user", "state"], name="assignment_user_state_idx"),
-            # "not already done or skipped by me" is probed per candidate task during a pick.
-            models.Index(fields=["user", "task"], name="assignment_user_task_idx"),
-        ]
+        # The caller's own leases (own-lease check, the pick's hashed "not done or skipped by me").
+        indexes = [models.Index(fields=["user", "state"], name="assignment_user_state_idx")]
