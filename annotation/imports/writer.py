@@ -86,6 +86,7 @@ class TaskWriter:
         self._pk_column = meta.pk.column
         # COPY straight into the table until a batch meets a key already there (see _write_postgresql).
         self._direct = True
+        self._sequence: str | None = None  # the primary key's sequence (PostgreSQL), once looked up
 
     def _constants(self) -> tuple[list[str], list]:
         columns, values = [], []
@@ -119,10 +120,12 @@ class TaskWriter:
     def reserve_ids(self, count: int) -> list[int]:
         """``count`` increasing primary keys from the task sequence (PostgreSQL), so that batches
         written side by side still number their tasks in file order."""
-        table = Task._meta.db_table
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-                           [table, self._pk_column, count])
+            if self._sequence is None:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [Task._meta.db_table, self._pk_column])
+                self._sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+                           [self._sequence, count])
             return sorted(cursor.fetchone()[0])
 
     def _write_postgresql(self, rows: list[tuple], ids: list[int] | None) -> int:

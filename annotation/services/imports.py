@@ -24,7 +24,7 @@ from annotation.imports.errors import ImportFailed, RowError
 from annotation.imports.media import (DATA_SUFFIXES, IMAGE_SUFFIXES, BadImage, SafeZip, StoredImage, safe_name,
                                       store_image)
 from annotation.imports.parsers import Record, read_csv, read_json_list, read_jsonl
-from annotation.imports.pii import find_in_data, mask_data, pii_counts
+from annotation.imports.pii import find_in_data, mask_data, may_hold_pii, pii_counts
 from annotation.imports.writer import Batch, BatchPipeline, TaskWriter
 from annotation.models import AuditEvent, Job, Project
 from annotation.schema import SchemaError, validate_result, validate_task_data
@@ -149,6 +149,7 @@ class _Importer:
     def __init__(self, *, job: Job, project: Project, batch_size: int, on_progress: ProgressFn | None,
                  should_stop: Callable[[], bool] | None):
         self.job, self.project, self.schema = job, project, project.parsed_schema
+        self.job_pk = job.pk
         self.image_field = self.schema.image_field()
         self.batch_size, self.on_progress, self.should_stop = batch_size, on_progress, should_stop
         self.writer = TaskWriter(project_id=project.pk)
@@ -182,7 +183,7 @@ class _Importer:
             validate_task_data(self.schema, data, has_media=media is not None)
         except SchemaError as exc:
             raise _schema_error(exc) from exc
-        priority, gold_text, key = 0, None, f"{self.job.pk}:{key_number}"
+        priority, gold_text, key = 0, None, f"{self.job_pk}:{key_number}"
         if meta is not None:
             priority = meta.get("priority", 0)
             if not isinstance(priority, int) or isinstance(priority, bool) or not -INT32 <= priority <= INT32:
@@ -203,7 +204,8 @@ class _Importer:
                     raise RowError("id", f"at most {MAX_ID_LENGTH} characters")
                 key = _storable(f"id:{caller_id}", "id", nul="\x00")
                 self.batch_serial = True
-        findings = find_in_data(data, [name for name in data if name != self.image_field])
+        # A bare row's text is scanned once for all its fields; most rows stop there.
+        findings = find_in_data(data, skip=self.image_field) if text is None or may_hold_pii(text) else []
         if findings:
             self._check_pii(findings)
         if self.labelstudio is not None:

@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, strategies as st
 
+from annotation.imports import pii
 from annotation.imports.pii import cn_id_valid, find_pii, luhn_valid, mask_data
 from annotation.models import Task
 from annotation.services.imports import import_source, task_import
@@ -85,16 +86,26 @@ def test_every_finding_in_a_digit_soup_is_checked(text):
 @given(st.lists(st.sampled_from(["1", "3", "8", "6", "X", " ", "-", "+86", "@", "a.b", ".cn", "张", ID, CARD,
                                   "13812345678"]), max_size=12).map("".join))
 def test_the_quick_precheck_never_hides_a_finding(text):
-    import re
-
-    from annotation.imports import pii
-
     found = find_pii(text)
-    original, pii._CANDIDATE = pii._CANDIDATE, re.compile("")  # matches everywhere: no precheck
+    original, pii.may_hold_pii = pii.may_hold_pii, lambda _: True  # no precheck: the four patterns on all
     try:
         assert find_pii(text) == found
     finally:
-        pii._CANDIDATE = original
+        pii.may_hold_pii = original
+
+
+@given(st.lists(st.sampled_from(["1", "9", "０", "٣", " ", "-", "  ", "@", "a", "张", "\t"]), max_size=30).map("".join))
+def test_the_byte_scan_of_ascii_text_answers_as_the_pattern_does(text):
+    assert pii.may_hold_pii(text) == ("@" in text or pii._CANDIDATE.search(text) is not None)
+
+
+@given(st.dictionaries(st.text(max_size=4), st.lists(st.sampled_from(
+    ["1", "3", "8", " ", "-", "@", "\"", "\\", "\n", "张", "a.b", ".cn", ID, CARD, "13812345678"]), max_size=8).map("".join),
+    max_size=3))
+def test_a_json_document_that_fails_the_precheck_has_no_finding_in_any_string(data):
+    text = json.dumps(data, ensure_ascii=False)
+    if "\\u" not in text and not pii.may_hold_pii(text):
+        assert pii.find_in_data(data) == []
 
 
 # -- masking --------------------------------------------------------------------------------------
