@@ -10,7 +10,7 @@ a recompute racing the worker finds nothing to do and changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.db import transaction
 
@@ -22,7 +22,7 @@ from review.services.checks import Evaluation, Policy, Submitted, evaluate
 from review.services.outcome import consensus_result, outcome_write, result_errors
 from review.services.policy import ReviewPolicy
 from review.services.routing import review_item_open, route_reasons
-from review.services.task_rules import task_rule_reasons
+from review.services.task_rules import shared_embedding_scans, task_rule_reasons
 
 log = logging.getLogger(__name__)
 
@@ -113,27 +113,35 @@ def consistency_check(*, task_id: int) -> ConsistencyReport | None:
     return report
 
 
+def _completed_chunks(project_id: int, should_stop: Callable[[], bool] = lambda: False) -> Iterator[list[int]]:
+    """Ids of the project's tasks still ``completed``, oldest first, in chunks."""
+    pending = Task.objects.filter(project_id=project_id, status=TaskStatus.COMPLETED)
+    last_id = 0
+    while not should_stop():
+        ids = list(pending.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:RECOMPUTE_CHUNK])
+        if not ids:
+            return
+        yield ids
+        last_id = ids[-1]
+
+
 def consistency_recompute(*, job: Job, should_stop: Callable[[], bool] = lambda: False) -> dict:
     """Check every task of the job's project that is still ``completed``, in id chunks.
 
     Progress is stored on the job row after each chunk; a re-run after a crash simply finds fewer
     completed tasks, because checked ones have moved on.
     """
-    pending = Task.objects.filter(project_id=job.project_id, status=TaskStatus.COMPLETED)
-    job_progress(job_id=job.pk, done=0, total=pending.count())
+    total = Task.objects.filter(project_id=job.project_id, status=TaskStatus.COMPLETED).count()
+    job_progress(job_id=job.pk, done=0, total=total)
     counts = {"checked": 0, ConsistencyReport.Decision.ACCEPTED.value: 0, ConsistencyReport.Decision.REVIEW.value: 0}
-    last_id = 0
-    while not should_stop():
-        ids = list(pending.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:RECOMPUTE_CHUNK])
-        if not ids:
-            break
-        for task_id in ids:
-            report = consistency_check(task_id=task_id)
-            counts["checked"] += 1
-            if report is not None:
-                counts[report.decision] += 1
-        last_id = ids[-1]
-        job_progress(job_id=job.pk, add=len(ids))
+    with shared_embedding_scans():
+        for ids in _completed_chunks(job.project_id, should_stop):
+            for task_id in ids:
+                report = consistency_check(task_id=task_id)
+                counts["checked"] += 1
+                if report is not None:
+                    counts[report.decision] += 1
+            job_progress(job_id=job.pk, add=len(ids))
     return counts
 
 
@@ -143,13 +151,12 @@ def consistency_sweep(*, project_id: int) -> int:
     What the ``task_completed`` receiver queues: one sweep covers every task that completed
     before it runs, so a burst of submits costs one message instead of one per task.
     """
-    pending = Task.objects.filter(project_id=project_id, status=TaskStatus.COMPLETED)
-    checked, last_id = 0, 0
-    while ids := list(pending.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:RECOMPUTE_CHUNK]):
-        for task_id in ids:
-            consistency_check(task_id=task_id)
-        checked += len(ids)
-        last_id = ids[-1]
+    checked = 0
+    with shared_embedding_scans():
+        for ids in _completed_chunks(project_id):
+            for task_id in ids:
+                consistency_check(task_id=task_id)
+            checked += len(ids)
     return checked
 
 

@@ -4,6 +4,10 @@ model's predictions (disagreement with a confident model). ``checks.evaluate`` s
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import numpy as np
 
 from annotation.models import Prediction, Task, TaskEmbedding
@@ -24,6 +28,36 @@ def duplicate_reasons(task: Task) -> list[dict]:
     return [{"code": "duplicate_task", "tasks": others}] if others else []
 
 
+_scans: ContextVar[dict | None] = ContextVar("near_duplicate_scans", default=None)
+
+
+@contextmanager
+def shared_embedding_scans() -> Iterator[None]:
+    """Within the block each project's embeddings are read once, not once per check: a sweep or
+    a recompute checks many tasks of one project in a row (reading up to 50,000 vectors, ~77 MB,
+    each time would dominate it). Embeddings written meanwhile are not seen inside the block."""
+    token = _scans.set({})
+    try:
+        yield
+    finally:
+        _scans.reset(token)
+
+
+def _project_embeddings(project_id: int, model: str) -> tuple[np.ndarray, np.ndarray]:
+    """Task ids and vectors (one row each) of the newest NEAR_DUPLICATE_SCAN + 1 embeddings:
+    one more than a check compares with, as the task itself may be among them."""
+    cache, key = _scans.get(), (project_id, model)
+    if cache is not None and key in cache:
+        return cache[key]
+    found = list(TaskEmbedding.objects.filter(task__project_id=project_id, model=model)
+                 .order_by("-task_id").values_list("task_id", "vector")[:NEAR_DUPLICATE_SCAN + 1])
+    ids = np.array([task_id for task_id, _ in found], dtype=np.int64)
+    matrix = np.frombuffer(b"".join(bytes(v) for _, v in found), dtype="<f4").reshape(len(found), -1)
+    if cache is not None:
+        cache[key] = (ids, matrix)
+    return ids, matrix
+
+
 def near_duplicate_reasons(task: Task, policy: Policy) -> list[dict]:
     """Other tasks whose text embedding (stored by the prelabel app when tasks are imported) is at
     least ``near_duplicate_similarity`` (cosine, default 0.95) close to this task's."""
@@ -32,19 +66,19 @@ def near_duplicate_reasons(task: Task, policy: Policy) -> list[dict]:
         return []
     bar = policy.near_duplicate_similarity
     mine = np.frombuffer(bytes(own["vector"]), dtype="<f4")
-    others = list(TaskEmbedding.objects.filter(task__project_id=task.project_id, model=own["model"])
-                  .exclude(task_id=task.pk).order_by("-task_id").values_list("task_id", "vector")[:NEAR_DUPLICATE_SCAN])
-    if not others:
-        return []
-    matrix = np.frombuffer(b"".join(bytes(v) for _, v in others), dtype="<f4").reshape(len(others), -1)
-    if matrix.shape[1] != mine.shape[0]:
+    ids, matrix = _project_embeddings(task.project_id, own["model"])
+    if len(ids) == 0 or matrix.shape[1] != mine.shape[0]:
         return []
     scores = matrix @ mine
+    itself = ids == task.pk
+    scores[itself] = -np.inf
+    if not itself.any() and len(ids) > NEAR_DUPLICATE_SCAN:
+        scores[-1] = -np.inf  # the task is not among the newest: compare with NEAR_DUPLICATE_SCAN only
     close = np.flatnonzero(scores >= bar)
     if close.size == 0:
         return []
     top = close[np.argsort(-scores[close], kind="stable")][:MAX_DUPLICATES_LISTED]
-    return [{"code": "near_duplicate_task", "tasks": [others[i][0] for i in top],
+    return [{"code": "near_duplicate_task", "tasks": [int(ids[i]) for i in top],
              "similarity": round(float(scores[top[0]]), 4), "threshold": bar}]
 
 

@@ -82,3 +82,38 @@ def test_near_duplicates_by_stored_embeddings_send_a_task_to_review(base, annota
     assert reasons and reasons[0]["tasks"] == [twin.pk] and reasons[0]["similarity"] > 0.99
     assert near.status == TaskStatus.IN_REVIEW
     assert far.status == TaskStatus.ACCEPTED and unembedded.status == TaskStatus.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_a_sweep_reads_the_project_embeddings_once_and_finds_the_same_duplicates(base, annotator, monkeypatch):
+    from annotation.models import TaskStatus
+    from annotation.services.annotations import annotation_create
+    from review.services import task_rules
+    from review.services.consistency import consistency_sweep
+    from tests.factories import TaskFactory
+
+    project = ProjectFactory(organization=base, schema=TEXT_SCHEMA, overlap=1,
+                             review_policy={"single_annotation": "accept", "near_duplicate_similarity": 0.9})
+    first, second, third, other = (TaskFactory(project=project, data={"text": t}) for t in "abcd")
+    for task, vector in ((first, [1.0, 0.0, 0.0]), (second, [1.0, 0.01, 0.0]), (third, [0.0, 0.0, 1.0]),
+                         (other, [0.0, 1.0, 0.0])):
+        _embedding(task, vector)
+    for task in (first, second, third):
+        annotation_create(user=annotator, task=task, result={"sentiment": "pos"}, status="submitted", lead_time=5)
+
+    reads = []
+    original = task_rules.TaskEmbedding.objects.filter
+
+    def counting_filter(*args, **kwargs):
+        if "task__project_id" in kwargs:
+            reads.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(task_rules.TaskEmbedding.objects, "filter", counting_filter)
+    assert consistency_sweep(project_id=project.pk) == 3
+    assert len(reads) == 1  # one scan of the project for the three checks
+
+    statuses = {t.pk: t.status for t in (first, second, third) if not t.refresh_from_db()}
+    assert statuses == {first.pk: TaskStatus.IN_REVIEW, second.pk: TaskStatus.IN_REVIEW, third.pk: TaskStatus.ACCEPTED}
+    reasons = [r for r in first.consistency_report.reasons if r["code"] == "near_duplicate_task"]
+    assert reasons[0]["tasks"] == [second.pk]  # never itself
