@@ -3,7 +3,9 @@
     DATA_DIR=/tmp/zb-bench python bench/import.py --n 1000000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhibiao_bench DATA_DIR=/tmp/zb-bench python bench/import.py
 
-The database must be migrated. Prints tasks/s and peak RSS; the last line is one JSON object.
+The database must be migrated. Prints tasks/s, peak RSS and the load average around the run; the
+last line is one JSON object. On PostgreSQL the service writes batches on its writer threads (own
+connections) while it reads, as the job does.
 """
 from __future__ import annotations
 
@@ -66,7 +68,7 @@ def main() -> None:
     job = job_create(organization_id=organization.pk, project_id=project.pk, kind="import", created_by=None,
                      params={"format": "jsonl", "filename": source.name})
     job_start(job_id=job.pk)
-    rss_before = rss_mb()
+    rss_before, load_before = rss_mb(), os.getloadavg()[0]
     started = time.perf_counter()
     result = task_import(job=job, path=source, fmt="jsonl", batch_size=args.batch)
     seconds = time.perf_counter() - started
@@ -78,6 +80,8 @@ def main() -> None:
         "seconds": round(seconds, 2), "tasks_per_s": round(args.n / seconds),
         "peak_rss_mb": round(rss_mb(), 1), "rss_before_import_mb": round(rss_before, 1),
         "file_mb": round(source.stat().st_size / 2**20, 1), "errors": result["error_count"],
+        # The 1-minute load average before and after: other work on the machine shows here.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     print(f"imported {args.n} tasks in {seconds:.1f} s: {figures['tasks_per_s']} tasks/s, "
           f"peak RSS {figures['peak_rss_mb']} MB ({connection.vendor})")

@@ -19,6 +19,8 @@ import queue
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
 
 import psycopg
 from django.db import connection as default_connection, transaction
@@ -37,19 +39,6 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _NULL = "\\N"
 
 
-def _copy_value(value) -> str:
-    """One value in COPY's text format (used for the per-batch constants; rows have a fast path)."""
-    if value is None:
-        return _NULL
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value).translate(_COPY_ESCAPES)
-
-
 def _copy_text(value: str | None) -> str:
     if value is None:
         return _NULL
@@ -62,16 +51,26 @@ def _copy_int(value: int | None) -> str:
     return _NULL if value is None else str(value)
 
 
+def _copy_value(value) -> str:
+    """One value in COPY's text format (the per-batch constants; rows take copy_lines' fast path)."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return _copy_text(value if value is None else str(value))
+
+
 def copy_lines(rows: list[tuple], tail: str, ids: Iterable[int] | None = None) -> str:
     """The rows (``ROW_FIELDS`` order) as COPY text, each line ending with ``tail`` (the constant
     columns, already encoded, each after a tab); with ``ids``, each line starts with its id."""
     text, number = _copy_text, _copy_int
-    lines = [f"{text(data)}\t{text(media)}\t{number(width)}\t{number(height)}\t{priority}\t{random_key!r}\t"
-             f"{text(gold)}\t{text(pii)}\t{text(original)}\t{text(key)}{tail}\n"
-             for data, media, width, height, priority, random_key, gold, pii, original, key in rows]
-    if ids is not None:
-        lines = [f"{task_id}\t{line}" for task_id, line in zip(ids, lines, strict=True)]
-    return "".join(lines)
+    heads = repeat("") if ids is None else (f"{task_id}\t" for task_id in ids)
+    return "".join([f"{head}{text(data)}\t{text(media)}\t{number(width)}\t{number(height)}\t{priority}\t"
+                    f"{random_key!r}\t{text(gold)}\t{text(pii)}\t{text(original)}\t{text(key)}{tail}\n"
+                    for head, (data, media, width, height, priority, random_key, gold, pii, original, key)
+                    in zip(heads, rows)])
 
 
 class TaskWriter:
@@ -109,6 +108,8 @@ class TaskWriter:
         """
         if not rows:
             return 0
+        if ids is not None and len(ids) != len(rows):
+            raise ValueError(f"{len(ids)} ids for {len(rows)} rows")
         if self.vendor == "postgresql":
             return self._write_postgresql(rows, ids)
         if ids is not None:
@@ -267,7 +268,7 @@ class BatchPipeline:
                 try:
                     if batch.serial:
                         self._turn(batch.number)
-                    self._write(batch, lambda number=batch.number: self._turn(number))
+                    self._write(batch, partial(self._turn, batch.number))
                     stop = self._committed(batch)
                 except Halted:
                     continue

@@ -2,10 +2,12 @@
 
 Run by a job (``annotation.tasks.import_run``) or in-process (``manage.py import_tasks``). Rows
 are validated one by one and written in batches of ``BATCH_SIZE``, each batch in its own
-transaction together with the job's progress. Every task carries an ``import_key`` — the job and
-row number, or ``id:<caller id>`` — unique per project, so a retried or re-run import skips what
-is there and never duplicates a task. A bad row is reported (row number, field path, message) and
-the good rows go on; a file that cannot be read as what it claims fails the job. See docs/import.md.
+transaction together with the job's progress; on PostgreSQL ``WRITER_THREADS`` threads write the
+batches while this one reads the next, and the batches commit in file order (``BatchPipeline``).
+Every task carries an ``import_key`` — the job and row number, or ``id:<caller id>`` — unique per
+project, so a retried or re-run import skips what is there and never duplicates a task. A bad row
+is reported (row number, field path, message) and the good rows go on; a file that cannot be read
+as what it claims fails the job. See docs/import.md.
 """
 from __future__ import annotations
 
