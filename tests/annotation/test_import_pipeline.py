@@ -2,10 +2,12 @@
 given twice, cancel, a writer's error, and the COPY text that carries the rows."""
 from __future__ import annotations
 
+import io
 import json
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 
 from annotation.imports import writer as writer_module
@@ -13,6 +15,7 @@ from annotation.imports.writer import copy_lines
 from annotation.models import Job, Task
 from annotation.services.imports import import_source, task_import
 from annotation.services.jobs import job_create
+from annotation.tasks import import_run
 from tests.factories import ProjectFactory
 
 on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)")
@@ -180,3 +183,29 @@ def test_masked_rows_keep_their_original_through_the_pipeline(transactional_db, 
     assert first.data == {"text": "call " + "*" * 11 + "\tnow"}
     assert first.data_original == {"text": "call 13812345678\tnow"}
     assert first.pii == [{"field": "text", "kind": "mobile", "start": 5, "end": 16}]
+
+
+@pipelined
+def test_an_internal_error_on_a_writer_thread_fails_the_job(project, monkeypatch):
+    job = make_job(project, [{"text": f"t{i}"} for i in range(12)])
+
+    def broken(self, rows, ids=None):
+        raise RuntimeError("a bug in the writer")
+
+    monkeypatch.setattr(writer_module.TaskWriter, "write", broken)
+    import_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and "internal error" in job.error
+    assert not Task.objects.filter(project=project).exists()
+
+
+@pipelined
+def test_the_import_command_shows_progress_from_the_writer_threads(project, owner, tmp_path):
+    path = tmp_path / "tasks.jsonl"
+    path.write_text("".join(json.dumps({"text": f"t{i}"}) + "\n" for i in range(7)) + '{"nope": 1}\n')
+    out = io.StringIO()
+    call_command("import_tasks", str(project.pk), str(path), "--user", "owner", stdout=out, verbosity=0)
+    assert "7 created" in out.getvalue() and "row 8 data.text" in out.getvalue()
+    job = Job.objects.get(kind="import")
+    assert (job.state, job.progress_done, job.progress_total) == ("succeeded", 8, 8)
+    assert [text for _, text in stored(project)] == [f"t{i}" for i in range(7)]
