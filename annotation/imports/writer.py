@@ -23,7 +23,7 @@ from functools import partial
 from itertools import repeat
 
 import psycopg
-from django.db import connection as default_connection, transaction
+from django.db import IntegrityError, connection as default_connection, transaction
 from django.utils import timezone
 
 from annotation.models import Task
@@ -142,23 +142,29 @@ class TaskWriter:
         text = copy_lines(rows, "".join("\t" + _copy_value(v) for v in const_values), ids)
         if self._direct:
             try:
-                with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
-                    with cursor.cursor.copy(f"COPY {self._table} ({names}) FROM STDIN") as copy:
-                        copy.write(text)
+                with transaction.atomic(using=self.connection.alias):
+                    self._copy(f"COPY {self._table} ({names}) FROM STDIN", text)
                 return len(rows)
-            except psycopg.errors.UniqueViolation:
-                pass
+            except IntegrityError as exc:
+                if not isinstance(exc.__cause__, psycopg.errors.UniqueViolation):
+                    raise
         with self.connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {PG_STAGE} ON COMMIT DROP AS SELECT {names} FROM {self._table} "
                            "WITH NO DATA")
-            with cursor.cursor.copy(f"COPY {PG_STAGE} ({names}) FROM STDIN") as copy:
-                copy.write(text)
+            self._copy(f"COPY {PG_STAGE} ({names}) FROM STDIN", text)
             cursor.execute(f"INSERT INTO {self._table} ({names}) SELECT {names} FROM {PG_STAGE} "
                            f"ON CONFLICT ({quote('project_id')}, {quote('import_key')}) DO NOTHING")
             created = cursor.rowcount
             cursor.execute(f"DROP TABLE {PG_STAGE}")
         self._direct = created == len(rows)
         return created
+
+    def _copy(self, sql: str, text: str) -> None:
+        # Through Django's error wrapper, like any query: a lost connection is an OperationalError
+        # (the job retries), a key already there an IntegrityError.
+        with self.connection.wrap_database_errors, self.connection.cursor() as cursor:
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(text)
 
     def _write_sqlite(self, rows: list[tuple]) -> int:
         quote = self.connection.ops.quote_name

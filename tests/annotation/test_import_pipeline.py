@@ -8,10 +8,10 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection, transaction
+from django.db import DataError, OperationalError, connection, transaction
 
 from annotation.imports import writer as writer_module
-from annotation.imports.writer import copy_lines
+from annotation.imports.writer import TaskWriter, copy_lines
 from annotation.models import Job, Task
 from annotation.services.imports import import_source, task_import
 from annotation.services.jobs import job_create
@@ -82,6 +82,15 @@ def test_copy_lines_keep_every_random_key_exactly():
     keys = [0.1, 1 / 3, 5e-324, 0.9999999999999999]
     lines = copy_lines([("{}", "", None, None, 0, key, None, "[]", None, f"k{i}") for i, key in enumerate(keys)], "")
     assert [float(line.split("\t")[5]) for line in lines.splitlines()] == keys
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_a_copy_refused_by_the_server_raises_djangos_error_so_the_job_knows_it(base):
+    project = ProjectFactory(organization=base)
+    row = ("{not json", "", None, None, 0, 0.5, None, "[]", None, "k1")
+    with pytest.raises(DataError), transaction.atomic():
+        TaskWriter(project_id=project.pk).write([row])
 
 
 # -- the pipeline ---------------------------------------------------------------------------------
