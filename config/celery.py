@@ -1,4 +1,5 @@
-"""The Celery app. Workers: ``celery -A config worker -Q default,prelabel``."""
+"""The Celery app. One worker for everything: ``celery -A config worker -Q prelabel_fast,default,prelabel``
+(``settings.WORKER_QUEUES``); pre-labeling workers: ``-Q prelabel_fast,prelabel``."""
 import os
 
 from celery import Celery

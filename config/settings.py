@@ -193,7 +193,7 @@ SPECTACULAR_SETTINGS = {
 # real worker process consumes without any server. Nothing ever runs eagerly in the web process.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600, "queue_order_strategy": "priority"}
 else:
     BROKER_DIR = DATA_DIR / "broker"
     for sub in ("queue", "processed", "control"):
@@ -206,13 +206,19 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         "polling_interval": 0.2,
+        "queue_order_strategy": "priority",
     }
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"prelabel.tasks.*": {"queue": "prelabel"}}
+# The single-task fast path has a queue of its own, listed first by every worker that serves
+# pre-labeling and read in priority order: an annotator's one task never waits behind a job's
+# chunks (at most behind the one chunk a worker is running).
+CELERY_TASK_ROUTES = {"prelabel.tasks.prelabel_one": {"queue": "prelabel_fast"},
+                      "prelabel.tasks.*": {"queue": "prelabel"}}
+WORKER_QUEUES = "prelabel_fast,default,prelabel"  # what one worker serving everything consumes, in order
 # Intra-op torch threads per worker process; unset = the cores shared equally (prelabel/worker.py).
 PRELABEL_TORCH_THREADS = int(os.environ["PRELABEL_TORCH_THREADS"]) if os.environ.get("PRELABEL_TORCH_THREADS") else None
 CELERY_TASK_IGNORE_RESULT = True

@@ -64,7 +64,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         env["REDIS_URL"] = settings.REDIS_URL
     with django_db_blocker.unblock():
         celery_app.control.purge()  # messages a test queued with no worker must not run now
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,prelabel",
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", settings.WORKER_QUEUES,
                "--pool=solo", "--without-heartbeat", "--without-mingle", "--without-gossip",
                "--loglevel=INFO", f"--hostname=test-{os.getpid()}@%h"]
     with open(log_path, "wb") as log:

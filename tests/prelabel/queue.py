@@ -1,4 +1,4 @@
-"""The test broker's ``prelabel`` queue, emptied and counted for real (no stand-in broker)."""
+"""The test broker's pre-labeling queues, emptied and counted for real (no stand-in broker)."""
 from __future__ import annotations
 
 import pytest
@@ -6,10 +6,11 @@ import pytest
 from config.celery import app as celery_app
 
 
-def purge_prelabel_queue() -> int:
-    """Empty the ``prelabel`` queue of the test broker; how many messages it held."""
+def purge_prelabel_queue(queues: tuple[str, ...] = ("prelabel_fast", "prelabel")) -> int:
+    """Empty the pre-labeling queues of the test broker (jobs' and the fast path's); how many
+    messages they held."""
     with celery_app.connection_for_write() as connection:
-        return connection.default_channel.queue_purge("prelabel") or 0
+        return sum(connection.default_channel.queue_purge(queue) or 0 for queue in queues)
 
 
 @pytest.fixture

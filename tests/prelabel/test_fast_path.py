@@ -41,7 +41,8 @@ def test_the_annotator_holding_a_task_queues_one_message_however_often_they_ask(
         second = client_for(annotator).post(url(task))
     assert (first.status_code, first.data) == (202, {"queued": True, "predictions": []})
     assert (second.status_code, second.data) == (202, {"queued": True, "predictions": []})
-    assert purge_prelabel_queue() == 1  # one message in the queue, not two
+    assert purge_prelabel_queue(("prelabel",)) == 0  # not behind the jobs' chunks ...
+    assert purge_prelabel_queue(("prelabel_fast",)) == 1  # ... but on its own queue: one message, not two
     assert not Prediction.objects.exists()  # nothing ran in the request
 
 
@@ -112,3 +113,12 @@ def test_a_real_worker_answers_the_fast_path(transactional_db, celery_worker, pr
     assert Prediction.objects.filter(task__project=project).count() == 1  # that task only
     again = client_for(annotator).post(url(task))
     assert again.status_code == 200 and [p["id"] for p in again.data["predictions"]] == [prediction["id"]]
+
+
+def test_workers_read_the_fast_path_queue_first_in_priority_order(settings):
+    from config.celery import app
+
+    assert app.amqp.router.route({}, "prelabel.tasks.prelabel_one")["queue"].name == "prelabel_fast"
+    assert app.amqp.router.route({}, "prelabel.tasks.prelabel_run")["queue"].name == "prelabel"
+    assert settings.WORKER_QUEUES.split(",")[0] == "prelabel_fast"
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] == "priority"

@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: str, **options):
         python = sys.executable
-        worker = subprocess.Popen([python, "-m", "celery", "-A", "config", "worker", "-Q", "default,prelabel",
+        worker = subprocess.Popen([python, "-m", "celery", "-A", "config", "worker", "-Q", settings.WORKER_QUEUES,
                                    "--concurrency", "1", "--loglevel", "INFO"])
         web = subprocess.Popen([python, "manage.py", "runserver", "--noreload", f"{host}:{port}"])
         broker = "Redis" if settings.REDIS_URL else "the embedded filesystem broker"
