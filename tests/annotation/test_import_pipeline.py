@@ -132,12 +132,16 @@ def test_a_rerun_after_a_crash_writes_only_the_missing_rows_in_file_order(projec
 
 @pipelined
 def test_a_caller_id_given_again_later_in_the_file_is_one_task_and_never_blocks(project):
-    rows = [{"data": {"text": f"r{i}"}, "id": ["a", "b", "c"][i % 3] if i % 2 else f"u{i}"} for i in range(24)]
+    # "x" ends the first batch and starts the second: inserted side by side, the second batch would
+    # hold "x" while waiting for the first to commit, and the first would wait for the second's "x".
+    size = 400
+    ids = [f"u{i}" for i in range(size - 1)] + ["x", "x"] + [f"v{i}" for i in range(size - 1)] + ["y", "a", "y"]
+    rows = [{"data": {"text": f"r{i}"}, "id": caller_id} for i, caller_id in enumerate(ids)]
     job = make_job(project, rows)
     first: dict[str, str] = {}
     for row in rows:
         first.setdefault(f"id:{row['id']}", row["data"]["text"])
-    result = finishes(lambda: task_import(job=job, batch_size=2))
+    result = finishes(lambda: task_import(job=job, batch_size=size))
     assert (result["created"], result["skipped_duplicates"]) == (len(first), len(rows) - len(first))
     assert stored(project) == list(first.items())
 
