@@ -189,15 +189,25 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    found = {}
     for pid in pids:
         try:
             times = psutil.Process(pid).cpu_times()
-            total += times.user + times.system
+            found[pid] = times.user + times.system
         except psutil.Error:
             pass
-    return total
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    return sum(cpu_by_pid(pids).values())
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU the processes alive at the end spent since ``before`` (a process that started meanwhile
+    counts whole; one that ended meanwhile is not seen, so this never goes below zero)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 BACKEND = re.compile(r": \S+ (\S+) (\d[\d.]*\(\d+\)|\[local\])")
@@ -225,8 +235,7 @@ def run_phase(name: str, *, port: int, project_id: int, keys: list[str], duratio
     clients = [Client(port, key) for key in keys]
     tallies = [Tally() for _ in clients]
     load_before = os.getloadavg()[0]
-    db_pids = database_pids()
-    cpu_server, cpu_db, cpu_self = cpu_seconds(server_pids), cpu_seconds(db_pids), time.process_time()
+    cpu_server, cpu_db, cpu_self = cpu_seconds(server_pids), cpu_by_pid(database_pids()), time.process_time()
     started = time.monotonic()
     deadline = started + duration
     # With a pause, starts are spread over one pause so the annotators do not move in lockstep.
@@ -254,7 +263,7 @@ def run_phase(name: str, *, port: int, project_id: int, keys: list[str], duratio
         "mean_rt_ms": _r(statistics.fmean(a + b for a, b in zip(next_ms, submit_ms)) if submit_ms else None),
         "conflicts_409": sum(t.conflicts for t in tallies), "empty_204": sum(t.empty for t in tallies),
         "errors": len(errors), "server_cpu_s": round(cpu_seconds(server_pids) - cpu_server, 1),
-        "db_cpu_s": round(cpu_seconds(database_pids()) - cpu_db, 1),
+        "db_cpu_s": round(cpu_spent(cpu_db, cpu_by_pid(database_pids())), 1),
         "client_cpu_s": round(time.process_time() - cpu_self, 1), "load_avg_before": round(load_before, 2),
     }
     if any(t.is_alive() for t in threads):
