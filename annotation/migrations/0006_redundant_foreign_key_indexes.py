@@ -34,11 +34,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='assignment',
-            name='task',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='annotation.task'),
-        ),
-        migrations.AlterField(
-            model_name='assignment',
             name='user',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL),
         ),
