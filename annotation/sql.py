@@ -103,19 +103,30 @@ def _insert_sql(model: type[Model]) -> tuple[str, tuple]:
     fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
     quote = connection.ops.quote_name
     sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}")
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
     return sql, fields
+
+
+def insert_statement(instance: Model) -> tuple[str, list]:
+    """``INSERT … VALUES (…)`` of the instance and its values (``auto_now`` fields set and every
+    value prepared as the ORM would), to run with a RETURNING clause or nest in a larger statement."""
+    sql, fields = _insert_sql(type(instance))
+    db = connections[DEFAULT_DB_ALIAS]
+    return sql, [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
+
+
+def inserted(instance: Model, pk: int) -> Model:
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
+    return instance
 
 
 def insert(instance: Model) -> Model:
     """``instance.save(force_insert=True)`` for a model without save() overrides or signal
-    receivers: ``auto_now`` fields are set and every value is prepared as the ORM would."""
-    sql, fields = _insert_sql(type(instance))
-    db = connections[DEFAULT_DB_ALIAS]
-    values = [f.get_db_prep_save(f.pre_save(instance, add=True), db) for f in fields]
-    instance.pk = fetch(sql, values)[0]
-    instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
-    return instance
+    receivers."""
+    sql, values = insert_statement(instance)
+    pk = connection.ops.quote_name(instance._meta.pk.column)
+    return inserted(instance, fetch(f"{sql} RETURNING {pk}", values)[0])
 
 
 def db_time(value):

@@ -13,9 +13,9 @@ from annotation.errors import Conflict
 from annotation.models import Annotation, AnnotationRevision, Prediction, Task, TaskStatus
 from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
-from annotation.services.distribution import honeypots_on, lease_done, places_taken
+from annotation.services.distribution import honeypots_on, places_taken, submission_counted
 from annotation.signals import annotation_submitted, task_completed
-from annotation.sql import execute, fetch, insert, rows
+from annotation.sql import db_time, fetch, insert, insert_statement, inserted, rows
 
 SUBMITTED = Annotation.Status.SUBMITTED
 MAX_LEAD_TIME = 7 * 24 * 3600.0
@@ -48,9 +48,7 @@ def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) ->
     # A honeypot stays open: every annotator meets it once and it is never decided or released.
     if task.submitted_count >= task.project.overlap and not honeypot:
         task.status = TaskStatus.COMPLETED
-    execute(f"UPDATE {Task._meta.db_table} SET submitted_count = %s, status = %s WHERE id = %s",
-            [task.submitted_count, task.status, task.pk])
-    lease_done(task=task, user_id=annotation.annotator_id, now=now)
+    submission_counted(task=task, user_id=annotation.annotator_id, now=now)
     annotation.submitted_at = now
 
 
@@ -63,6 +61,22 @@ def _after_submit(task: Task, annotation: Annotation) -> None:
 def _revision(annotation: Annotation, author) -> None:
     insert(AnnotationRevision(annotation=annotation, version=annotation.version, result=annotation.result,
                               status=annotation.status, author=author))
+
+
+REVISION_OF_NEW = (f"INSERT INTO {AnnotationRevision._meta.db_table} "
+                   f"(annotation_id, version, result, status, author_id, created_at) "
+                   f"SELECT id, version, result, status, %s, %s FROM new RETURNING annotation_id")
+
+
+def _insert_with_revision(annotation: Annotation, author) -> None:
+    """The new annotation and its first revision; one statement on PostgreSQL (a writable CTE)."""
+    if connection.vendor != "postgresql":
+        insert(annotation)
+        _revision(annotation, author)
+        return
+    sql, values = insert_statement(annotation)
+    inserted(annotation, fetch(f"WITH new AS ({sql} RETURNING id, version, result, status) {REVISION_OF_NEW}",
+                               [*values, author.pk, db_time(timezone.now())])[0])
 
 
 @cache
@@ -96,8 +110,7 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
                                 prediction_id=prediction_id)
         if status == SUBMITTED:
             _count_submission(task, annotation, taken=taken, now=now)
-        insert(annotation)
-        _revision(annotation, user)
+        _insert_with_revision(annotation, user)
         audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
                      obj=annotation, data={"task": task.pk, "version": 1})
         if status == SUBMITTED:

@@ -166,3 +166,23 @@ def test_hot_path_statements_are_prepared_on_postgresql(project, annotator, clie
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("annotation_assignment" in s for s in prepared), prepared
+
+
+@pytest.mark.django_db
+def test_a_submit_stores_its_revision_its_count_and_its_lease_in_fewer_statements(project, tasks, annotator,
+                                                                                 client_for):
+    from annotation.models import AnnotationRevision, Assignment
+
+    client = client_for(annotator)
+    task_id = client.post(f"/api/v1/projects/{project.pk}/next-task/").json()["task"]["id"]
+    response = client.post(f"/api/v1/tasks/{task_id}/annotations/", {"result": RESULT, "lead_time": 2.5},
+                           format="json")
+    assert response.status_code == 201
+    annotation = Annotation.objects.get(pk=response.json()["id"])
+    revision = AnnotationRevision.objects.get(annotation=annotation)
+    assert (revision.version, revision.result, revision.status, revision.author_id) == (1, RESULT, "submitted",
+                                                                                     annotator.pk)
+    task = Task.objects.get(pk=task_id)
+    assert (task.submitted_count, task.status) == (1, "completed")
+    lease = Assignment.objects.get(task_id=task_id, user=annotator)
+    assert lease.state == Assignment.State.DONE and lease.expires_at == annotation.submitted_at
