@@ -114,17 +114,22 @@ def _pick_honeypot(project: Project, user_id: int, *, skip_locked: bool, exclude
 def _pick_sql(task_order: str, lock: str, honeypots: bool) -> str:
     # Honeypots are served by _pick_honeypot only, so the regular order never reaches them.
     gold = " AND t.gold IS NULL" if honeypots else ""
+    # The two flags are computed outside the picking subquery, for its one row: in the same
+    # SELECT, PostgreSQL planned them for the thousands of rows it expects to scan and hashed the
+    # whole prediction table (and the caller's every annotation) to answer them.
     return f"""
         SELECT {rows(Task).columns("t")},
                EXISTS (SELECT 1 FROM {PREDICTIONS} p WHERE p.task_id = t.id) AS has_predictions,
                EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s) AS has_draft
-        FROM {TASKS} t
-        WHERE t.project_id = %s AND t.status >= %s AND t.status <= %s
-          AND t.id NOT IN (SELECT a.task_id FROM {LEASES} a WHERE a.user_id = %s AND a.state <> '{ACTIVE}')
-          AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
-          AND t.id <> %s{gold}
-        ORDER BY {ORDER_SQL[task_order]}
-        LIMIT 1{lock}"""
+        FROM (
+            SELECT {rows(Task).columns("t")}
+            FROM {TASKS} t
+            WHERE t.project_id = %s AND t.status >= %s AND t.status <= %s
+              AND t.id NOT IN (SELECT a.task_id FROM {LEASES} a WHERE a.user_id = %s AND a.state <> '{ACTIVE}')
+              AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
+              AND t.id <> %s{gold}
+            ORDER BY {ORDER_SQL[task_order]}
+            LIMIT 1{lock}) t"""
 
 
 def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, exclude: int | None) -> Task | None:

@@ -186,3 +186,22 @@ def test_a_submit_stores_its_revision_its_count_and_its_lease_in_fewer_statement
     assert (task.submitted_count, task.status) == (1, "completed")
     lease = Assignment.objects.get(task_id=task_id, user=annotator)
     assert lease.state == Assignment.State.DONE and lease.expires_at == annotation.submitted_at
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_pick_reads_one_tasks_predictions_not_the_whole_table(project, annotator):
+    from annotation.services.distribution import _lock_clause, _pick_sql
+    from annotation.sql import db_time
+
+    Task.objects.bulk_create([Task(project=project, data={"text": str(i)}, import_key=str(i)) for i in range(3000)])
+    Prediction.objects.bulk_create([Prediction(task=t, model_version="m", result=RESULT, score=0.5)
+                                    for t in Task.objects.filter(project=project)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    sql = _pick_sql(project.task_order, _lock_clause(True), False)
+    params = [annotator.pk, project.pk, "open", "open", annotator.pk, db_time(timezone.now()), annotator.pk, 1, 0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan on annotation_prediction" not in plan and "Hash" not in plan.split("SubPlan 1")[1].split("SubPlan")[0], plan
