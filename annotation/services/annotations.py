@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from annotation.errors import Conflict
 from annotation.models import Annotation, AnnotationRevision, Prediction, Task, TaskStatus
@@ -88,6 +88,8 @@ def _lock_task(task: Task) -> Task:
     """The task row, locked and read afresh, with the caller's project (a submit must not queue
     on the project's row: submits to one project would all wait there)."""
     row = fetch(_lock_task_sql(" FOR UPDATE" if connection.vendor == "postgresql" else ""), [task.pk])
+    if row is None:
+        raise NotFound()  # deleted since the request found it
     locked = rows(Task).load(row)
     locked.project = task.project
     return locked
