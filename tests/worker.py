@@ -53,35 +53,50 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str
     pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
-@pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker):
-    """Start a worker on queues ``default`` and ``prelabel``; yield its Popen; stop it afterwards."""
-    log_path = Path(settings.DATA_DIR) / f"test-worker-{os.getpid()}.log"
+def start_worker(*, queues: str, name: str, settings_module: str = "config.settings") -> tuple[subprocess.Popen, Path]:
+    """A real ``celery worker`` (solo pool) on ``queues``, started and ready; its Popen and log."""
+    log_path = Path(settings.DATA_DIR) / f"test-worker-{name}-{os.getpid()}.log"
     env = {**os.environ, "DATABASE_URL": database_url(), "DATA_DIR": str(settings.DATA_DIR),
-           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "DJANGO_SETTINGS_MODULE": "config.settings",
+           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "DJANGO_SETTINGS_MODULE": settings_module,
            "PYTHONUNBUFFERED": "1"}
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
-    with django_db_blocker.unblock():
-        celery_app.control.purge()  # messages a test queued with no worker must not run now
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", settings.WORKER_QUEUES,
-               "--pool=solo", "--without-heartbeat", "--without-mingle", "--without-gossip",
-               "--loglevel=INFO", f"--hostname=test-{os.getpid()}@%h"]
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues, "--pool=solo",
+               "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel=INFO",
+               f"--hostname={name}-{os.getpid()}@%h"]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def ready() -> bool:
         if process.poll() is not None:
-            pytest.fail(f"the worker exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
+            pytest.fail(f"worker {name} exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
         return b" ready." in log_path.read_bytes()
 
     try:
-        wait_for(ready, timeout=READY_TIMEOUT_S, what="the Celery worker to be ready")
-        yield process
-    finally:
+        wait_for(ready, timeout=READY_TIMEOUT_S, what=f"worker {name} to be ready")
+    except BaseException:
+        stop_worker(process)
+        raise
+    return process, log_path
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, django_db_blocker):
+    """Start a worker on every queue (``settings.WORKER_QUEUES``); yield its Popen; stop it afterwards."""
+    with django_db_blocker.unblock():
+        celery_app.control.purge()  # messages a test queued with no worker must not run now
+    process, _ = start_worker(queues=settings.WORKER_QUEUES, name="test")
+    try:
+        yield process
+    finally:
+        stop_worker(process)

@@ -10,10 +10,8 @@ committed, and the job ends with exactly one prediction per task and version.
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ from prelabel.models import BUILTIN_VERSION
 from prelabel.services import CHUNK_SIZE, prelabel_start
 from tests.factories import ProjectFactory
 from tests.prelabel.queue import empty_prelabel_queue  # noqa: F401
-from tests.worker import READY_TIMEOUT_S, ROOT, database_url, wait_for
+from tests.worker import start_worker, stop_worker, wait_for
 
 pytestmark = [
     pytest.mark.worker,
@@ -39,34 +37,8 @@ pytestmark = [
 TASKS = CHUNK_SIZE * 2 + 100  # three chunks: the kill lands after the first
 
 
-def start_worker(name: str) -> tuple[subprocess.Popen, Path]:
-    log_path = Path(settings.DATA_DIR) / f"test-kill-{name}-{os.getpid()}.log"
-    env = {**os.environ, "DATABASE_URL": database_url(), "DATA_DIR": str(settings.DATA_DIR),
-           "MEDIA_ROOT": str(settings.MEDIA_ROOT), "REDIS_URL": settings.REDIS_URL,
-           "DJANGO_SETTINGS_MODULE": "tests.prelabel.kill_settings", "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "prelabel", "--pool=solo",
-               "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel=INFO",
-               f"--hostname=kill-{name}-{os.getpid()}@%h"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-    def ready() -> bool:
-        if process.poll() is not None:
-            pytest.fail(f"worker {name} exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
-        return b" ready." in log_path.read_bytes()
-
-    wait_for(ready, timeout=READY_TIMEOUT_S, what=f"worker {name} to be ready")
-    return process, log_path
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def start(name: str) -> tuple[subprocess.Popen, Path]:
+    return start_worker(queues="prelabel", name=f"kill-{name}", settings_module="tests.prelabel.kill_settings")
 
 
 def test_a_worker_killed_mid_job_leaves_one_prediction_per_task_and_a_finished_job(
@@ -74,7 +46,7 @@ def test_a_worker_killed_mid_job_leaves_one_prediction_per_task_and_a_finished_j
     project = ProjectFactory(organization=base)
     Task.objects.bulk_create([Task(project=project, data={"text": f"Story {i}: the league final went to penalties."},
                                    import_key=f"kill-{i}") for i in range(TASKS)])
-    first, first_log = start_worker("first")
+    first, first_log = start("first")
     try:
         job = prelabel_start(project=project, actor=owner)
 
@@ -88,11 +60,11 @@ def test_a_worker_killed_mid_job_leaves_one_prediction_per_task_and_a_finished_j
         first.wait(timeout=20)
         assert first.returncode == -signal.SIGKILL
     finally:
-        stop(first)
+        stop_worker(first)
     written_by_the_dead = Prediction.objects.filter(task__project=project).count()
     assert 0 < written_by_the_dead < TASKS
 
-    second, second_log = start_worker("second")
+    second, second_log = start("second")
     try:
         def finished():
             found = Job.objects.get(pk=job.pk)
@@ -100,7 +72,7 @@ def test_a_worker_killed_mid_job_leaves_one_prediction_per_task_and_a_finished_j
 
         job = wait_for(finished, timeout=420, interval=0.5, what="the redelivered job to finish")
     finally:
-        stop(second)
+        stop_worker(second)
     assert job.state == Job.State.SUCCEEDED, (job.error, second_log.read_text()[-3000:])
     assert job.progress_done == job.progress_total == TASKS
     per_task = (Prediction.objects.filter(task__project=project).values("task_id", "model_version")
