@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 
 from annotation.models import Annotation, Job, Membership, Organization, Project, Role, Task
 from annotation.models.organizations import MANAGING_ROLES
-from annotation.sql import fetch, fetch_all, rows
+from annotation.sql import fetch, fetch_all, is_row_id, rows
 
 ANY_ROLE = tuple(Role)
 WORKING_ROLES = (Role.OWNER, Role.MANAGER, Role.ANNOTATOR, Role.REVIEWER)
@@ -59,7 +59,7 @@ def _object_id(value) -> int:
         value = int(value)
     except (ValueError, TypeError):
         raise NotFound() from None
-    if not 0 < value < 2**63:  # beyond a bigint: no such row (and no database error)
+    if not is_row_id(value):
         raise NotFound()
     return value
 

@@ -129,6 +129,12 @@ def insert(instance: Model) -> Model:
     return inserted(instance, fetch(f"{sql} RETURNING {pk}", values)[0])
 
 
+def is_row_id(value: int) -> bool:
+    """Whether an integer from outside can be a primary key at all: beyond a bigint there is no
+    such row, and asking the database would be an error rather than "not found"."""
+    return 0 < value < 2**63
+
+
 def db_time(value):
     """A datetime as the database wants it in raw SQL (SQLite stores naive UTC text)."""
     return connection.ops.adapt_datetimefield_value(value)

@@ -15,7 +15,7 @@ from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
 from annotation.services.distribution import honeypots_on, places_taken, submission_counted
 from annotation.signals import annotation_submitted, task_completed
-from annotation.sql import db_time, fetch, insert, insert_statement, inserted, rows
+from annotation.sql import db_time, fetch, insert, insert_statement, inserted, is_row_id, rows
 
 SUBMITTED = Annotation.Status.SUBMITTED
 MAX_LEAD_TIME = 7 * 24 * 3600.0
@@ -99,7 +99,7 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
                       prediction_id: int | None = None) -> Annotation:
     _validate(task, result, status)
     _check_lead_time(lead_time)
-    if prediction_id is not None and (not 0 < prediction_id < 2**63 or fetch(
+    if prediction_id is not None and (not is_row_id(prediction_id) or fetch(
             f"SELECT 1 FROM {Prediction._meta.db_table} WHERE id = %s AND task_id = %s", [prediction_id, task.pk]) is None):
         raise ValidationError({"prediction": [_("No such prediction on this task.")]})
     with transaction.atomic():
