@@ -162,6 +162,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 100_000_000)
 
 LEASE_TTL_SECONDS = env_int("LEASE_TTL_SECONDS", 900)
+# Seconds a web process remembers a token's user and roles; a change made in another process
+# (a member removed, a user deactivated) takes effect within this (annotation/api/authentication.py).
+AUTH_CACHE_SECONDS = env_int("AUTH_CACHE_SECONDS", 5)
 
 # Release value statements: a local tokenizer directory (default: the built-in encoder's) and
 # the currency of Project.price_per_token.
@@ -180,6 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "annotation.api.base.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "annotation.api.base.ContentNegotiation",
 }
 
 SPECTACULAR_SETTINGS = {
