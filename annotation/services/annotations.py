@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from annotation.errors import Conflict
 from annotation.models import Annotation, AnnotationRevision, Prediction, Task, TaskStatus
 from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
-from annotation.services.distribution import honeypots_on, places_taken, submission_counted
+from annotation.services.distribution import PLACES_COLUMNS, honeypots_on, places_taken, submission_counted
 from annotation.signals import annotation_submitted, task_completed
 from annotation.sql import db_time, fetch, insert, insert_statement, inserted, is_row_id, rows
 
@@ -80,19 +80,48 @@ def _insert_with_revision(annotation: Annotation, author) -> None:
 
 
 @cache
-def _lock_task_sql(lock: str) -> str:
-    return f"SELECT {rows(Task).columns('t')} FROM {Task._meta.db_table} t WHERE t.id = %s{lock}"
+def _lock_task_sql(lock: str, places: bool = False) -> str:
+    counted = f", {PLACES_COLUMNS}" if places else ""
+    return f"SELECT {rows(Task).columns('t')}{counted} FROM {Task._meta.db_table} t WHERE t.id = %s{lock}"
+
+
+def _lock_clause() -> str:
+    return " FOR UPDATE" if connection.vendor == "postgresql" else ""
 
 
 def _lock_task(task: Task) -> Task:
     """The task row, locked and read afresh, with the caller's project (a submit must not queue
     on the project's row: submits to one project would all wait there)."""
-    row = fetch(_lock_task_sql(" FOR UPDATE" if connection.vendor == "postgresql" else ""), [task.pk])
+    row = fetch(_lock_task_sql(_lock_clause()), [task.pk])
     if row is None:
         raise NotFound()  # deleted since the request found it
     locked = rows(Task).load(row)
     locked.project = task.project
     return locked
+
+
+def _lock_task_counted(task: Task, user_id: int, now) -> tuple[Task, int, int | None]:
+    """``_lock_task`` and ``places_taken`` in one statement (the submit's hot path).
+
+    The two counts come from the statement's snapshot, taken before the lock, so whatever
+    committed while it waited for the lock is missed there; none of it matters:
+    - the submitted count is a column of the locked row, which PostgreSQL re-reads at its newest
+      version, so overlap is never exceeded;
+    - a lease another claim wrote meanwhile exists only if the caller's own had expired (else the
+      task had no room for it), and that claimer's submit is then the one refused;
+    - the caller's own annotation, committed meanwhile (a double submit), meets the unique
+      constraint, which ``annotation_create`` answers with the same 409.
+    """
+    row = fetch(_lock_task_sql(_lock_clause(), places=True), [db_time(now), user_id, user_id, task.pk])
+    if row is None:
+        raise NotFound()  # deleted since the request found it
+    locked = rows(Task).load(row)
+    locked.project = task.project
+    return locked, row[-2], row[-1]
+
+
+def _already_annotated(annotation_id: int) -> Conflict:
+    return Conflict(_("You already have an annotation on this task; update it instead."), annotation_id=annotation_id)
 
 
 def annotation_create(*, user, task: Task, result, status: str, lead_time: float = 0.0,
@@ -102,21 +131,28 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
     if prediction_id is not None and (not is_row_id(prediction_id) or fetch(
             f"SELECT 1 FROM {Prediction._meta.db_table} WHERE id = %s AND task_id = %s", [prediction_id, task.pk]) is None):
         raise ValidationError({"prediction": [_("No such prediction on this task.")]})
-    with transaction.atomic():
-        task = _lock_task(task)
-        now = timezone.now()
-        taken, existing = places_taken(task.pk, user.pk, now)
-        if existing is not None:
-            raise Conflict(_("You already have an annotation on this task; update it instead."), annotation_id=existing)
-        annotation = Annotation(task=task, annotator=user, result=result, status=status, lead_time=lead_time or 0.0,
-                                prediction_id=prediction_id)
-        if status == SUBMITTED:
-            _count_submission(task, annotation, taken=taken, now=now)
-        _insert_with_revision(annotation, user)
-        audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
-                     obj=annotation, data={"task": task.pk, "version": 1})
-        if status == SUBMITTED:
-            _after_submit(task, annotation)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            task, taken, existing = _lock_task_counted(task, user.pk, now)
+            if existing is not None:
+                raise _already_annotated(existing)
+            annotation = Annotation(task=task, annotator=user, result=result, status=status,
+                                    lead_time=lead_time or 0.0, prediction_id=prediction_id)
+            if status == SUBMITTED:
+                _count_submission(task, annotation, taken=taken, now=now)
+            _insert_with_revision(annotation, user)
+            audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
+                         obj=annotation, data={"task": task.pk, "version": 1})
+            if status == SUBMITTED:
+                _after_submit(task, annotation)
+    except IntegrityError:
+        # The caller's own annotation committed while this waited for the task's lock.
+        existing = fetch(f"SELECT id FROM {Annotation._meta.db_table} WHERE task_id = %s AND annotator_id = %s",
+                         [task.pk, user.pk])
+        if existing is None:
+            raise
+        raise _already_annotated(existing[0]) from None
     return annotation
 
 

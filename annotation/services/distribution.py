@@ -8,8 +8,9 @@ LOCKED``; everywhere, capacity is checked again under the task row's lock, in th
 that writes the lease, so overlap can never be exceeded (SQLite serializes writers with IMMEDIATE
 transactions, which gives the same guarantee).
 
-A claim costs four statements on the database (own lease? pick, lease, commit); predictions and
-the caller's draft are read only when the pick says the task has some.
+A claim costs three statements on the database (the caller's own lease or else the pick, the
+lease, commit); predictions and the caller's draft are read only when the pick says the task
+has some.
 """
 from __future__ import annotations
 
@@ -47,9 +48,10 @@ PREDICTIONS, ANNOTATIONS = Prediction._meta.db_table, Annotation._meta.db_table
 # Places of a task held by others than the caller: live leases (params: now, user_id).
 LIVE_LEASES_OF_OTHERS = f"""(SELECT COUNT(*) FROM {LEASES} a
     WHERE a.task_id = t.id AND a.state = '{ACTIVE}' AND a.expires_at > %s AND a.user_id <> %s)"""
-PLACES_TAKEN = f"""SELECT t.submitted_count + {LIVE_LEASES_OF_OTHERS},
-                          (SELECT d.id FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)
-                   FROM {TASKS} t WHERE t.id = %s"""
+# The places others hold on task t and the caller's own annotation on it (params: now, user_id twice).
+PLACES_COLUMNS = f"""t.submitted_count + {LIVE_LEASES_OF_OTHERS},
+                     (SELECT d.id FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)"""
+PLACES_TAKEN = f"SELECT {PLACES_COLUMNS} FROM {TASKS} t WHERE t.id = %s"
 LEASE_IF_ROOM = f"""
     INSERT INTO {LEASES} (task_id, user_id, state, expires_at, created_at)
     SELECT t.id, %s, '{ACTIVE}', %s, %s FROM {TASKS} t
@@ -110,41 +112,81 @@ def _pick_honeypot(project: Project, user_id: int, *, skip_locked: bool, exclude
     return None if row is None else rows(Task).load(row)
 
 
+# Whether reading the task's predictions or the caller's draft is worth a query (param: user_id).
+FLAGS = f"""EXISTS (SELECT 1 FROM {PREDICTIONS} p WHERE p.task_id = t.id) AS has_predictions,
+            EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s) AS has_draft"""
+
+
 @cache
-def _pick_sql(task_order: str, lock: str, honeypots: bool) -> str:
+def _candidate_sql(task_order: str, lock: str, honeypots: bool) -> str:
+    """The first task in order with room for the caller (params: project_id, status twice,
+    user_id, now, user_id, overlap, exclude)."""
     # Honeypots are served by _pick_honeypot only, so the regular order never reaches them.
     gold = " AND t.gold IS NULL" if honeypots else ""
+    return f"""
+        SELECT {rows(Task).columns("t")}
+        FROM {TASKS} t
+        WHERE t.project_id = %s AND t.status >= %s AND t.status <= %s
+          AND t.id NOT IN (SELECT a.task_id FROM {LEASES} a WHERE a.user_id = %s AND a.state <> '{ACTIVE}')
+          AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
+          AND t.id <> %s{gold}
+        ORDER BY {ORDER_SQL[task_order]}
+        LIMIT 1{lock}"""
+
+
+@cache
+def _pick_sql(task_order: str, lock: str, honeypots: bool) -> str:
     # The two flags are computed outside the picking subquery, for its one row: in the same
     # SELECT, PostgreSQL planned them for the thousands of rows it expects to scan and hashed the
     # whole prediction table (and the caller's every annotation) to answer them.
+    return f"SELECT {rows(Task).columns('t')}, {FLAGS} FROM ({_candidate_sql(task_order, lock, honeypots)}) t"
+
+
+@cache
+def _own_lease_or_pick_sql(task_order: str, lock: str, own_lock: str) -> str:
+    """The caller's oldest live lease in the project if there is one (with its id), else the pick
+    (lease id NULL), in one statement: the next-task after a submit finds no lease of the
+    caller's, and this saves it a round trip. ``Append`` runs its branches in order and ``LIMIT
+    1`` stops it at the first row, so the pick runs only when the caller holds no lease."""
+    columns = rows(Task).columns
     return f"""
-        SELECT {rows(Task).columns("t")},
-               EXISTS (SELECT 1 FROM {PREDICTIONS} p WHERE p.task_id = t.id) AS has_predictions,
-               EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s) AS has_draft
-        FROM (
-            SELECT {rows(Task).columns("t")}
-            FROM {TASKS} t
-            WHERE t.project_id = %s AND t.status >= %s AND t.status <= %s
-              AND t.id NOT IN (SELECT a.task_id FROM {LEASES} a WHERE a.user_id = %s AND a.state <> '{ACTIVE}')
-              AND t.submitted_count + {LIVE_LEASES_OF_OTHERS} < %s
-              AND t.id <> %s{gold}
-            ORDER BY {ORDER_SQL[task_order]}
-            LIMIT 1{lock}) t"""
+        WITH mine AS ({_own_lease_sql(own_lock)})
+        SELECT t.lease_id, {columns("t")}, {FLAGS} FROM (
+            SELECT lease_id, {columns("mine")} FROM mine
+            UNION ALL
+            SELECT NULL, {columns("p")} FROM ({_candidate_sql(task_order, lock, False)}) p
+            WHERE NOT EXISTS (SELECT 1 FROM mine)
+        ) t
+        LIMIT 1"""
+
+
+def _pick_params(project: Project, user_id: int, now: datetime, exclude: int | None) -> list:
+    # The caller's tasks given back or done are read once (a hashed NOT IN), not probed per candidate.
+    return [project.pk, TaskStatus.OPEN, TaskStatus.OPEN, user_id, db_time(now), user_id, project.overlap,
+            exclude or 0]
+
+
+def _flagged(row) -> Task:
+    task = rows(Task).load(row)
+    task.has_predictions, task.has_draft = bool(row[-2]), bool(row[-1])
+    return task
 
 
 def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, exclude: int | None) -> Task | None:
     """The first task in order that still has room for the caller, locked, with two flags that
     say whether reading its predictions or the caller's draft is worth a query."""
     sql = _pick_sql(project.task_order, _lock_clause(skip_locked), honeypots_on(project))
-    # The caller's tasks given back or done are read once (a hashed NOT IN), not probed per candidate.
-    params = [user_id, project.pk, TaskStatus.OPEN, TaskStatus.OPEN, user_id, db_time(now), user_id, project.overlap,
-              exclude or 0]
-    row = fetch(sql, params)
-    if row is None:
-        return None
-    task = rows(Task).load(row)
-    task.has_predictions, task.has_draft = bool(row[-2]), bool(row[-1])
-    return task
+    row = fetch(sql, [user_id, *_pick_params(project, user_id, now, exclude)])
+    return None if row is None else _flagged(row)
+
+
+def _own_lease_or_pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool,
+                       exclude: int | None) -> tuple[int | None, Task] | None:
+    """``(lease id, task)`` of the caller's own live lease, or ``(None, task)`` of a pick."""
+    sql = _own_lease_or_pick_sql(project.task_order, _lock_clause(skip_locked), _own_lock_clause())
+    row = fetch(sql, [*_own_lease_params(user_id, project, now, exclude), user_id,
+                      *_pick_params(project, user_id, now, exclude)])
+    return None if row is None else (row[0], _flagged(row[1:]))
 
 
 def _lease(task: Task, user_id: int, overlap: int, now: datetime, expires_at: datetime) -> bool:
@@ -180,17 +222,29 @@ def _claim_result(task: Task, user, expires_at: datetime, *, predictions: bool =
 @cache
 def _own_lease_sql(lock: str) -> str:
     return f"""
-        SELECT a.id, {rows(Task).columns("t")} FROM {LEASES} a JOIN {TASKS} t ON t.id = a.task_id
+        SELECT a.id AS lease_id, {rows(Task).columns("t")} FROM {LEASES} a JOIN {TASKS} t ON t.id = a.task_id
         WHERE a.user_id = %s AND t.project_id = %s AND t.status = %s AND a.state = '{ACTIVE}'
           AND a.expires_at > %s AND a.task_id <> %s
         ORDER BY a.created_at, a.id LIMIT 1{lock}"""
 
 
+def _own_lock_clause() -> str:
+    return " FOR UPDATE OF a" if connection.vendor == "postgresql" else ""
+
+
+def _own_lease_params(user_id: int, project: Project, now: datetime, exclude: int | None) -> list:
+    return [user_id, project.pk, TaskStatus.OPEN, db_time(now), exclude or 0]
+
+
 def _own_lease(user_id: int, project: Project, now: datetime, exclude: int | None) -> tuple[int, Task] | None:
     """The caller's oldest unexpired lease in the project (locked), with its task."""
-    lock = " FOR UPDATE OF a" if connection.vendor == "postgresql" else ""
-    row = fetch(_own_lease_sql(lock), [user_id, project.pk, TaskStatus.OPEN, db_time(now), exclude or 0])
+    row = fetch(_own_lease_sql(_own_lock_clause()), _own_lease_params(user_id, project, now, exclude))
     return None if row is None else (row[0], rows(Task).load(row, 1))
+
+
+def _renewed(lease_id: int, task: Task, user, expires_at: datetime, **flags) -> Claim:
+    execute(f"UPDATE {LEASES} SET expires_at = %s WHERE id = %s", [db_time(expires_at), lease_id])
+    return _claim_result(task, user, expires_at, **flags)
 
 
 def _claim(user, project: Project, *, skip_locked: bool, exclude: int | None) -> Claim | None:
@@ -198,24 +252,32 @@ def _claim(user, project: Project, *, skip_locked: bool, exclude: int | None) ->
     expires_at = now + _lease_ttl()
     with transaction.atomic():
         # An unexpired lease of the caller's comes back first: a reload never loses a task.
-        mine = _own_lease(user.pk, project, now, exclude)
-        if mine is not None:
-            lease_id, task = mine
-            execute(f"UPDATE {LEASES} SET expires_at = %s WHERE id = %s", [db_time(expires_at), lease_id])
-            return _claim_result(task, user, expires_at)
-        if honeypots_on(project) and random.random() < project.gold_rate:
-            honeypot = _pick_honeypot(project, user.pk, skip_locked=skip_locked, exclude=exclude)
-            if honeypot is not None and _lease(honeypot, user.pk, None, now, expires_at):
-                # Fetched like any task (predictions included) so nothing gives the honeypot away.
-                return _claim_result(honeypot, user, expires_at)
-        for _ in range(MAX_PICKS):
+        if honeypots_on(project):
+            mine = _own_lease(user.pk, project, now, exclude)
+            if mine is not None:
+                return _renewed(*mine, user, expires_at)
+            if random.random() < project.gold_rate:
+                honeypot = _pick_honeypot(project, user.pk, skip_locked=skip_locked, exclude=exclude)
+                if honeypot is not None and _lease(honeypot, user.pk, None, now, expires_at):
+                    # Fetched like any task (predictions included) so nothing gives the honeypot away.
+                    return _claim_result(honeypot, user, expires_at)
             task = _pick(project, user.pk, now, skip_locked=skip_locked, exclude=exclude)
+        else:
+            found = _own_lease_or_pick(project, user.pk, now, skip_locked=skip_locked, exclude=exclude)
+            if found is None:
+                return None
+            lease_id, task = found
+            if lease_id is not None:
+                return _renewed(lease_id, task, user, expires_at, predictions=task.has_predictions,
+                                draft=task.has_draft)
+        for _ in range(MAX_PICKS):
             if task is None:
                 return None
             if _lease(task, user.pk, project.overlap, now, expires_at):
                 return _claim_result(task, user, expires_at, predictions=bool(task.has_predictions),
                                      draft=bool(task.has_draft))
             # another claim won the race between the pick's snapshot and its lock; pick again
+            task = _pick(project, user.pk, now, skip_locked=skip_locked, exclude=exclude)
     return None
 
 

@@ -205,3 +205,42 @@ def test_the_pick_reads_one_tasks_predictions_not_the_whole_table(project, annot
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on annotation_prediction" not in plan and "Hash" not in plan.split("SubPlan 1")[1].split("SubPlan")[0], plan
+
+
+@pytest.mark.django_db
+def test_a_double_submit_that_slips_past_the_lock_is_the_same_409(project, tasks, annotator, client_for,
+                                                                   monkeypatch):
+    """The lock and the counts are one statement, read in a snapshot from before the lock: a
+    double submit that committed while this one waited is caught by the unique constraint."""
+    from annotation.services import annotations as service
+
+    client = client_for(annotator)
+    task_id = client.post(f"/api/v1/projects/{project.pk}/next-task/").json()["task"]["id"]
+    first = client.post(f"/api/v1/tasks/{task_id}/annotations/", {"result": RESULT}, format="json")
+    assert first.status_code == 201
+    real = service._lock_task_counted
+
+    def snapshot_before_the_first(task, user_id, now):
+        locked, taken, _existing = real(task, user_id, now)
+        return locked, taken, None  # as if read before the first submit committed
+
+    monkeypatch.setattr(service, "_lock_task_counted", snapshot_before_the_first)
+    task = Task.objects.get(pk=task_id)
+    task.status, task.submitted_count = "open", 0  # and before it counted
+    task.save()
+    second = client.post(f"/api/v1/tasks/{task_id}/annotations/", {"result": RESULT}, format="json")
+    assert second.status_code == 409 and second.json()["annotation_id"] == first.json()["id"]
+    assert Annotation.objects.filter(task_id=task_id).count() == 1
+    assert Task.objects.get(pk=task_id).submitted_count == 0  # the refused submit changed nothing
+
+
+@pytest.mark.django_db
+def test_plain_json_accept_takes_the_short_negotiation_and_others_still_negotiate(project, annotator, client_for):
+    client = client_for(annotator)
+    url = f"/api/v1/projects/{project.pk}/"
+    plain = client.get(url, HTTP_ACCEPT="application/json")
+    assert plain.status_code == 200 and plain["Content-Type"] == "application/json"
+    assert plain.json()["id"] == project.pk
+    assert client.get(url, HTTP_ACCEPT="text/html")["Content-Type"].startswith("text/html")  # browsable API
+    assert client.get(url + "?format=json", HTTP_ACCEPT="text/html")["Content-Type"] == "application/json"
+    assert client.get(url, HTTP_ACCEPT="image/png").status_code == 406
