@@ -27,6 +27,11 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "city"]
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        # The audit head (audit_seq, ...) moves with every append; a full save would write back
+        # the head read when the form was posted and rewind the chain if an append came in between.
+        obj.save(update_fields=form.changed_data if change else None)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
