@@ -13,7 +13,8 @@ from annotation.errors import Conflict
 from annotation.models import Annotation, AnnotationRevision, Prediction, Task, TaskStatus
 from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
-from annotation.services.distribution import PLACES_COLUMNS, honeypots_on, places_taken, submission_counted
+from annotation.services.distribution import (PLACES_COLUMNS, honeypots_on, lease_missing, places_taken,
+                                              submission_counted, submission_ctes)
 from annotation.signals import annotation_submitted, task_completed
 from annotation.sql import db_time, fetch, insert, insert_statement, inserted, is_row_id, rows
 
@@ -34,10 +35,11 @@ def _check_lead_time(lead_time: float | None) -> None:
         raise ValidationError({"lead_time": [_("must be between 0 and {limit:.0f} seconds").format(limit=MAX_LEAD_TIME)]})
 
 
-def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) -> None:
+def _count_submission(task: Task, annotation: Annotation, *, taken: int, now, store: bool = True) -> None:
     """Runs with the task row locked: take one place of the overlap, or refuse.
 
-    ``taken`` is ``places_taken(...)[0]``, read after the lock: the places others hold.
+    ``taken`` is ``places_taken(...)[0]``, read after the lock: the places others hold. With
+    ``store=False`` the caller writes the count itself (``submission_ctes``).
     """
     if task.status != TaskStatus.OPEN:
         raise Conflict(_("This task no longer takes annotations."), task_status=task.status)
@@ -48,7 +50,8 @@ def _count_submission(task: Task, annotation: Annotation, *, taken: int, now) ->
     # A honeypot stays open: every annotator meets it once and it is never decided or released.
     if task.submitted_count >= task.project.overlap and not honeypot:
         task.status = TaskStatus.COMPLETED
-    submission_counted(task=task, user_id=annotation.annotator_id, now=now)
+    if store:
+        submission_counted(task=task, user_id=annotation.annotator_id, now=now)
     annotation.submitted_at = now
 
 
@@ -68,20 +71,35 @@ REVISION_OF_NEW = (f"INSERT INTO {AnnotationRevision._meta.db_table} "
                    f"SELECT id, version, result, status, %s, %s FROM new RETURNING annotation_id")
 
 
-def _insert_with_revision(annotation: Annotation, author) -> None:
-    """The new annotation and its first revision; one statement on PostgreSQL (a writable CTE)."""
+def _insert_with_revision(annotation: Annotation, author, *, counted: Task | None = None) -> None:
+    """The new annotation and its first revision; one statement on PostgreSQL (a writable CTE).
+    With ``counted`` (PostgreSQL), the same statement also stores that task's count and turns the
+    caller's lease into a submission (``submission_ctes``): a submit's writes in one round trip."""
     if connection.vendor != "postgresql":
         insert(annotation)
         _revision(annotation, author)
         return
     sql, values = insert_statement(annotation)
-    inserted(annotation, fetch(f"WITH new AS ({sql} RETURNING id, version, result, status) {REVISION_OF_NEW}",
-                               [*values, author.pk, db_time(timezone.now())])[0])
+    ctes, params, leases = "", [], ""
+    if counted is not None:
+        ctes, params = submission_ctes(task=counted, user_id=annotation.annotator_id, now=annotation.submitted_at)
+        ctes, leases = f"{ctes}, ", ", (SELECT COUNT(*) FROM lease)"
+    row = fetch(f"WITH {ctes}new AS ({sql} RETURNING id, version, result, status) {REVISION_OF_NEW}{leases}",
+                [*params, *values, author.pk, db_time(timezone.now())])
+    inserted(annotation, row[0])
+    if counted is not None:
+        lease_missing(leases=row[1], task=counted, user_id=annotation.annotator_id, now=annotation.submitted_at)
 
 
 @cache
 def _lock_task_sql(lock: str, places: bool = False) -> str:
-    counted = f", {PLACES_COLUMNS}" if places else ""
+    counted = ""
+    if places:
+        # Whether the locked row is newer than the version this statement's snapshot sees (see
+        # _lock_task_counted); SQLite serializes writers, so its snapshot is never behind.
+        newer = (f"t.xmin <> (SELECT s.xmin FROM {Task._meta.db_table} s WHERE s.id = t.id)"
+                 if connection.vendor == "postgresql" else "0")
+        counted = f", {PLACES_COLUMNS}, {newer}"
     return f"SELECT {rows(Task).columns('t')}{counted} FROM {Task._meta.db_table} t WHERE t.id = %s{lock}"
 
 
@@ -103,21 +121,22 @@ def _lock_task(task: Task) -> Task:
 def _lock_task_counted(task: Task, user_id: int, now) -> tuple[Task, int, int | None]:
     """``_lock_task`` and ``places_taken`` in one statement (the submit's hot path).
 
-    The two counts come from the statement's snapshot, taken before the lock, so whatever
-    committed while it waited for the lock is missed there; none of it matters:
-    - the submitted count is a column of the locked row, which PostgreSQL re-reads at its newest
-      version, so overlap is never exceeded;
-    - a lease another claim wrote meanwhile exists only if the caller's own had expired (else the
-      task had no room for it), and that claimer's submit is then the one refused;
-    - the caller's own annotation, committed meanwhile (a double submit), meets the unique
-      constraint, which ``annotation_create`` answers with the same 409.
+    The counts come from the statement's snapshot, taken before the lock, while PostgreSQL
+    locks the row's newest version: when a write to the row (another submit) committed in
+    between, the two disagree (the other's annotation counted and its lease still live), so the
+    counts are read again after the lock, as ``places_taken`` does. Writes that leave the row
+    alone may still be missed, harmlessly: a lease that another claim took meanwhile exists only
+    if the caller's own had expired (the task had room for it), and the claimer's submit is the
+    one refused; the caller's own annotation from a double submit meets the unique constraint,
+    which ``annotation_create`` answers with the same 409.
     """
     row = fetch(_lock_task_sql(_lock_clause(), places=True), [db_time(now), user_id, user_id, task.pk])
     if row is None:
         raise NotFound()  # deleted since the request found it
     locked = rows(Task).load(row)
     locked.project = task.project
-    return locked, row[-2], row[-1]
+    taken, existing = places_taken(task.pk, user_id, now) if row[-1] else row[-3:-1]
+    return locked, taken, existing
 
 
 def _already_annotated(annotation_id: int) -> Conflict:
@@ -139,9 +158,11 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
                 raise _already_annotated(existing)
             annotation = Annotation(task=task, annotator=user, result=result, status=status,
                                     lead_time=lead_time or 0.0, prediction_id=prediction_id)
+            # On PostgreSQL the count, the lease and the insert are one statement.
+            together = status == SUBMITTED and connection.vendor == "postgresql"
             if status == SUBMITTED:
-                _count_submission(task, annotation, taken=taken, now=now)
-            _insert_with_revision(annotation, user)
+                _count_submission(task, annotation, taken=taken, now=now, store=not together)
+            _insert_with_revision(annotation, user, counted=task if together else None)
             audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
                          obj=annotation, data={"task": task.pk, "version": 1})
             if status == SUBMITTED:

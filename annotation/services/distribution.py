@@ -313,20 +313,35 @@ LEASE_DONE = f"UPDATE {LEASES} SET state = %s, expires_at = %s WHERE task_id = %
 TASK_COUNT = f"UPDATE {TASKS} SET submitted_count = %s, status = %s WHERE id = %s"
 
 
+def _counted_params(task: Task, user_id: int, now: datetime) -> tuple[list, list]:
+    return [Assignment.State.DONE, db_time(now), task.pk, user_id], [task.submitted_count, task.status, task.pk]
+
+
+def submission_ctes(*, task: Task, user_id: int, now: datetime) -> tuple[str, list]:
+    """``submission_counted`` as two CTEs of the caller's statement (PostgreSQL): ``lease`` (its
+    rows say whether the caller held a lease) and ``counted``. Pass the number of ``lease`` rows
+    to ``lease_missing`` afterwards."""
+    lease, count = _counted_params(task, user_id, now)
+    return f"lease AS ({LEASE_DONE} RETURNING 1), counted AS ({TASK_COUNT})", lease + count
+
+
+def lease_missing(*, leases: int, task: Task, user_id: int, now: datetime) -> None:
+    if not leases:  # submitted without a lease (an expired one that someone else's claim replaced)
+        Assignment.objects.create(task=task, user_id=user_id, state=Assignment.State.DONE, expires_at=now)
+
+
 def submission_counted(*, task: Task, user_id: int, now: datetime) -> None:
     """Call with the task row locked, its ``submitted_count`` and ``status`` already moved: store
     them, and the caller's lease becomes a submission. One statement on PostgreSQL (a writable
     CTE; every statement saved counts on the submit path, docs/performance.md)."""
-    done, lease = Assignment.State.DONE, [Assignment.State.DONE, db_time(now), task.pk, user_id]
-    count = [task.submitted_count, task.status, task.pk]
+    lease, count = _counted_params(task, user_id, now)
     if connection.vendor == "postgresql":
-        leases = fetch(f"WITH lease AS ({LEASE_DONE} RETURNING 1) {TASK_COUNT} RETURNING (SELECT COUNT(*) FROM lease)",
-                       lease + count)[0]
+        ctes, params = submission_ctes(task=task, user_id=user_id, now=now)
+        leases = fetch(f"WITH {ctes} SELECT COUNT(*) FROM lease", params)[0]
     else:
         execute(TASK_COUNT, count)
         leases = execute(LEASE_DONE, lease)
-    if not leases:  # submitted without a lease (an expired one that someone else's claim replaced)
-        Assignment.objects.create(task=task, user_id=user_id, state=done, expires_at=now)
+    lease_missing(leases=leases, task=task, user_id=user_id, now=now)
 
 
 def task_skip(*, user, task: Task) -> None:

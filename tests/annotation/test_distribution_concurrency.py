@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Count
 
 from annotation.models import Annotation, Assignment, Project, Role, Task, TaskStatus
@@ -132,3 +132,46 @@ def test_annotators_at_once_never_exceed_overlap_on_sqlite(transactional_db, ove
     project, log = _race(annotators=6, tasks=30, overlap=overlap)
 
     _assert_overlap_held(project, log, tasks=30, overlap=overlap)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_a_submit_that_waited_for_another_submit_counts_afresh(transactional_db):
+    """The submit reads the task's lock and its counts in one statement, from a snapshot taken
+    before the lock. When another submit to the task committed while it waited, that snapshot
+    still shows the other's lease as live while the locked row already counts its annotation:
+    read alone, the task would look full and the waiting submit would get a wrong 409."""
+    base = OrganizationFactory()
+    project = ProjectFactory(organization=base, overlap=2)
+    TaskFactory(project=project)
+    first, second = UserFactory(), UserFactory()
+    for user in (first, second):
+        MembershipFactory(user=user, organization=base, role=Role.ANNOTATOR)
+    task = task_next(user=first, project=project).task
+    assert task_next(user=second, project=project).task.pk == task.pk  # two leases, two places
+    holding, waiting = threading.Event(), threading.Event()
+    errors: list[str] = []
+
+    def first_submits_slowly():
+        try:
+            with transaction.atomic():
+                annotation_create(user=first, task=task, result=RESULT, status=Annotation.Status.SUBMITTED)
+                holding.set()
+                waiting.wait(timeout=30)
+                time.sleep(0.5)  # the second submit is waiting for the row's lock by now
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            holding.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=first_submits_slowly)
+    thread.start()
+    assert holding.wait(timeout=30)
+    waiting.set()
+    annotation_create(user=second, task=Task.objects.get(pk=task.pk), result=RESULT,
+                      status=Annotation.Status.SUBMITTED)
+    thread.join(timeout=30)
+    assert errors == []
+    stored = Task.objects.get(pk=task.pk)
+    assert (stored.submitted_count, stored.status) == (2, TaskStatus.COMPLETED)
