@@ -40,15 +40,23 @@ def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
 
 
-def _queued_elsewhere(project_id: int) -> bool:
-    """Whether another web process queued this project's sweep within the delay (Redis only)."""
+def _queued_elsewhere(project_id: int) -> float:
+    """Seconds until the mark of a sweep that another web process queued expires, or 0 when
+    this process has just set the mark (Redis only; 0 without Redis)."""
     if not settings.REDIS_URL:
-        return False
+        return 0.0
+    key = f"{MARK_PREFIX}{project_id}"
     try:
-        return not _redis().set(f"{MARK_PREFIX}{project_id}", 1, nx=True, px=int((SWEEP_DELAY_S - MARGIN_S) * 1000))
+        # The mark's remaining time comes in the same round trip, so that this process does not
+        # ask again, on every completion, until the other's sweep has started.
+        pipe = _redis().pipeline(transaction=False)
+        pipe.set(key, 1, nx=True, px=int((SWEEP_DELAY_S - MARGIN_S) * 1000))
+        pipe.pttl(key)
+        ours, left_ms = pipe.execute()
     except (RedisError, OSError) as exc:
         log.warning("redis unavailable for the sweep mark (%s); queuing the sweep anyway", exc)
-        return False
+        return 0.0
+    return 0.0 if ours else max(left_ms, 0) / 1000
 
 
 def _forget_mark(project_id: int) -> None:
@@ -70,7 +78,12 @@ def forget_pending_sweeps() -> None:
 def enqueue_consistency_check(sender, task, **kwargs) -> None:
     project_id = task.project_id
     now = time.monotonic()
-    if _pending_until.get(project_id, 0.0) > now or _queued_elsewhere(project_id):
+    if _pending_until.get(project_id, 0.0) > now:
+        return
+    elsewhere = _queued_elsewhere(project_id)
+    if elsewhere:
+        # The mark expires MARGIN_S before that sweep starts: until then it will see this task.
+        _pending_until[project_id] = now + elsewhere
         return
     _pending_until[project_id] = now + SWEEP_DELAY_S - MARGIN_S
     try:

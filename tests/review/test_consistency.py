@@ -285,3 +285,27 @@ def test_after_a_failed_publish_the_next_completion_queues_a_sweep(trio, crowd, 
     assert calls == [(trio.pk,), (trio.pk,)]  # the failure left no mark behind
     consistency_sweep(project_id=trio.pk)
     assert status_of(first) == status_of(second) == TaskStatus.ACCEPTED  # the sweep took the first one too
+
+
+@pytest.mark.skipif("not __import__('django.conf').conf.settings.REDIS_URL", reason="the shared mark lives in Redis")
+def test_a_sweep_another_process_queued_is_not_asked_for_again_until_it_starts(trio, crowd, monkeypatch):
+    from review import receivers
+
+    sent, asked = [], []
+    monkeypatch.setattr("review.receivers.consistency_sweep_task.apply_async",
+                        lambda args, countdown: sent.append(args))
+    real = receivers._queued_elsewhere
+    monkeypatch.setattr(receivers, "_queued_elsewhere", lambda project_id: asked.append(project_id) or real(project_id))
+    # Another web process holds the mark: its sweep is due in 0.6 s.
+    receivers._redis().set(f"{receivers.MARK_PREFIX}{trio.pk}", 1, px=600)
+    clock = [100.0]
+    monkeypatch.setattr(receivers.time, "monotonic", lambda: clock[0])
+    tasks = [completed_task(trio, crowd, [{"sentiment": "pos"}] * 3) for _ in range(3)]
+    for task in tasks:
+        enqueue_consistency_check(sender=Task, task=task)
+    assert sent == [] and asked == [trio.pk]  # Redis asked once; the other's sweep covers all three
+
+    receivers._redis().delete(f"{receivers.MARK_PREFIX}{trio.pk}")  # that sweep has started
+    clock[0] += 0.61
+    enqueue_consistency_check(sender=Task, task=tasks[0])
+    assert sent == [(trio.pk,)]  # now this process queues the next one
