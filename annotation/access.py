@@ -54,7 +54,7 @@ def organization_for_user(user, organization_id: int, *, roles=ANY_ROLE) -> Orga
     return organization
 
 
-def _object_id(value) -> int:
+def object_id(value) -> int:
     try:
         value = int(value)
     except (ValueError, TypeError):
@@ -79,7 +79,7 @@ def _task_sql() -> str:
 
 def project_for_user(user, project_id: int, *, roles=ANY_ROLE) -> Project:
     """The project with its organization. Raw SQL, as in ``task_for_user``."""
-    row = fetch(_project_sql(), [_object_id(project_id)])
+    row = fetch(_project_sql(), [object_id(project_id)])
     if row is None:
         raise NotFound()
     project = rows(Project).load(row)
@@ -91,7 +91,7 @@ def project_for_user(user, project_id: int, *, roles=ANY_ROLE) -> Project:
 def task_for_user(user, task_id: int, *, roles=ANY_ROLE) -> Task:
     """The task with its project. Raw SQL: every submit and skip of every annotator fetches one
     (see annotation/sql.py); the organization scope is the caller's role there, as everywhere."""
-    row = fetch(_task_sql(), [_object_id(task_id)])
+    row = fetch(_task_sql(), [object_id(task_id)])
     if row is None:
         raise NotFound()
     task = rows(Task).load(row)

@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,12 +29,15 @@ class AnnotationPatchIn(StrictSerializer):
 class TaskAnnotationsView(APIView):
     @extend_schema(request=AnnotationIn, responses={201: AnnotationOut})
     def post(self, request, task_id: int):
-        task = task_for_user(request.user, task_id, roles=LABELING_ROLES)
         data = AnnotationIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            task_for_user(request.user, task_id, roles=LABELING_ROLES)  # a 404 or 403 comes before a 400
+            raise ValidationError(data.errors)
         values = data.validated_data
-        annotation = annotation_create(user=request.user, task=task, result=values["result"], status=values["status"],
-                                       lead_time=values["lead_time"], prediction_id=values.get("prediction"))
+        # The task is found through the caller's roles under its lock, in the submit's first statement.
+        annotation = annotation_create(user=request.user, task=task_id, roles=LABELING_ROLES, result=values["result"],
+                                       status=values["status"], lead_time=values["lead_time"],
+                                       prediction_id=values.get("prediction"))
         return Response(annotation_payload(annotation), status=201)
 
 

@@ -1,6 +1,7 @@
 """Saving and submitting annotations. ``version`` guards every update against lost work."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.db import IntegrityError, connection, transaction
@@ -10,7 +11,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from annotation.errors import Conflict
-from annotation.models import Annotation, AnnotationRevision, Prediction, Task, TaskStatus
+from annotation.access import object_id, require_role
+from annotation.models import Annotation, AnnotationRevision, Prediction, Project, Task, TaskStatus
 from annotation.schema import SchemaError, validate_result
 from annotation.services.audit import audit_record
 from annotation.services.distribution import (PLACES_COLUMNS, honeypots_on, lease_missing, places_taken,
@@ -92,19 +94,12 @@ def _insert_with_revision(annotation: Annotation, author, *, counted: Task | Non
 
 
 @cache
-def _lock_task_sql(lock: str, places: bool = False) -> str:
-    counted = ""
-    if places:
-        # Whether the locked row is newer than the version this statement's snapshot sees (see
-        # _lock_task_counted); SQLite serializes writers, so its snapshot is never behind.
-        newer = (f"t.xmin <> (SELECT s.xmin FROM {Task._meta.db_table} s WHERE s.id = t.id)"
-                 if connection.vendor == "postgresql" else "0")
-        counted = f", {PLACES_COLUMNS}, {newer}"
-    return f"SELECT {rows(Task).columns('t')}{counted} FROM {Task._meta.db_table} t WHERE t.id = %s{lock}"
+def _lock_task_sql(lock: str) -> str:
+    return f"SELECT {rows(Task).columns('t')} FROM {Task._meta.db_table} t WHERE t.id = %s{lock}"
 
 
-def _lock_clause() -> str:
-    return " FOR UPDATE" if connection.vendor == "postgresql" else ""
+def _lock_clause(of: str = "") -> str:
+    return f" FOR UPDATE{of}" if connection.vendor == "postgresql" else ""
 
 
 def _lock_task(task: Task) -> Task:
@@ -118,8 +113,30 @@ def _lock_task(task: Task) -> Task:
     return locked
 
 
-def _lock_task_counted(task: Task, user_id: int, now) -> tuple[Task, int, int | None]:
-    """``_lock_task`` and ``places_taken`` in one statement (the submit's hot path).
+@cache
+def _submit_lock_sql() -> str:
+    # Whether the locked row is newer than the version this statement's snapshot sees (see
+    # _lock_for_submit); SQLite serializes writers, so its snapshot is never behind.
+    newer = (f"t.xmin <> (SELECT s.xmin FROM {Task._meta.db_table} s WHERE s.id = t.id)"
+             if connection.vendor == "postgresql" else "0")
+    return f"""
+        SELECT {rows(Task).columns('t')}, {rows(Project).columns('p')}, {PLACES_COLUMNS}, {newer},
+               (SELECT 1 FROM {Prediction._meta.db_table} r WHERE r.id = %s AND r.task_id = t.id)
+        FROM {Task._meta.db_table} t JOIN {Project._meta.db_table} p ON p.id = t.project_id
+        WHERE t.id = %s{_lock_clause(" OF t")}"""
+
+
+@dataclass
+class Locked:
+    task: Task  # with its project
+    taken: int  # places held by others: submitted annotations and others' live leases
+    existing: int | None  # the caller's own annotation on the task
+    prediction_found: bool
+
+
+def _lock_for_submit(task_id: int, user_id: int, prediction_id: int | None, now) -> Locked:
+    """The task and its project, locked, with ``places_taken`` and the prediction check: one
+    statement, the submit's first in its transaction.
 
     The counts come from the statement's snapshot, taken before the lock, while PostgreSQL
     locks the row's newest version: when a write to the row (another submit) committed in
@@ -130,38 +147,51 @@ def _lock_task_counted(task: Task, user_id: int, now) -> tuple[Task, int, int | 
     one refused; the caller's own annotation from a double submit meets the unique constraint,
     which ``annotation_create`` answers with the same 409.
     """
-    row = fetch(_lock_task_sql(_lock_clause(), places=True), [db_time(now), user_id, user_id, task.pk])
+    row = fetch(_submit_lock_sql(), [db_time(now), user_id, user_id, prediction_id or 0, task_id])
     if row is None:
-        raise NotFound()  # deleted since the request found it
-    locked = rows(Task).load(row)
-    locked.project = task.project
-    taken, existing = places_taken(task.pk, user_id, now) if row[-1] else row[-3:-1]
-    return locked, taken, existing
+        raise NotFound()
+    task = rows(Task).load(row)
+    task.project = rows(Project).load(row, rows(Task).width)
+    taken, existing, newer, prediction = row[-4:]
+    if newer:
+        taken, existing = places_taken(task_id, user_id, now)
+    return Locked(task, taken, existing, prediction is not None)
 
 
 def _already_annotated(annotation_id: int) -> Conflict:
     return Conflict(_("You already have an annotation on this task; update it instead."), annotation_id=annotation_id)
 
 
-def annotation_create(*, user, task: Task, result, status: str, lead_time: float = 0.0,
-                      prediction_id: int | None = None) -> Annotation:
-    _validate(task, result, status)
+def annotation_create(*, user, task: Task | int, result, status: str, lead_time: float = 0.0,
+                      prediction_id: int | None = None, roles=None) -> Annotation:
+    """Create the caller's annotation on ``task``, a draft or a submission.
+
+    Given a task id from outside, pass the ``roles`` allowed to annotate: the task is then found,
+    scoped to the caller's organizations and locked in one statement (``NotFound`` for another
+    base's task, ``PermissionDenied`` for a role not in ``roles``). Everything is checked under the
+    task's lock, and nothing is written unless everything passes."""
     _check_lead_time(lead_time)
-    if prediction_id is not None and (not is_row_id(prediction_id) or fetch(
-            f"SELECT 1 FROM {Prediction._meta.db_table} WHERE id = %s AND task_id = %s", [prediction_id, task.pk]) is None):
+    if prediction_id is not None and not is_row_id(prediction_id):
         raise ValidationError({"prediction": [_("No such prediction on this task.")]})
+    task_id = object_id(task) if roles is not None else task.pk
     try:
         with transaction.atomic():
             now = timezone.now()
-            task, taken, existing = _lock_task_counted(task, user.pk, now)
-            if existing is not None:
-                raise _already_annotated(existing)
+            locked = _lock_for_submit(task_id, user.pk, prediction_id, now)
+            task = locked.task
+            if roles is not None:
+                require_role(user, task.project.organization_id, roles)
+            _validate(task, result, status)
+            if prediction_id is not None and not locked.prediction_found:
+                raise ValidationError({"prediction": [_("No such prediction on this task.")]})
+            if locked.existing is not None:
+                raise _already_annotated(locked.existing)
             annotation = Annotation(task=task, annotator=user, result=result, status=status,
                                     lead_time=lead_time or 0.0, prediction_id=prediction_id)
             # On PostgreSQL the count, the lease and the insert are one statement.
             together = status == SUBMITTED and connection.vendor == "postgresql"
             if status == SUBMITTED:
-                _count_submission(task, annotation, taken=taken, now=now, store=not together)
+                _count_submission(task, annotation, taken=locked.taken, now=now, store=not together)
             _insert_with_revision(annotation, user, counted=task if together else None)
             audit_record(organization_id=task.project.organization_id, actor=user, action=f"annotation.{status}",
                          obj=annotation, data={"task": task.pk, "version": 1})
@@ -170,7 +200,7 @@ def annotation_create(*, user, task: Task, result, status: str, lead_time: float
     except IntegrityError:
         # The caller's own annotation committed while this waited for the task's lock.
         existing = fetch(f"SELECT id FROM {Annotation._meta.db_table} WHERE task_id = %s AND annotator_id = %s",
-                         [task.pk, user.pk])
+                         [task_id, user.pk])
         if existing is None:
             raise
         raise _already_annotated(existing[0]) from None

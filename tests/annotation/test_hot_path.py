@@ -218,13 +218,14 @@ def test_a_double_submit_that_slips_past_the_lock_is_the_same_409(project, tasks
     task_id = client.post(f"/api/v1/projects/{project.pk}/next-task/").json()["task"]["id"]
     first = client.post(f"/api/v1/tasks/{task_id}/annotations/", {"result": RESULT}, format="json")
     assert first.status_code == 201
-    real = service._lock_task_counted
+    real = service._lock_for_submit
 
-    def snapshot_before_the_first(task, user_id, now):
-        locked, taken, _existing = real(task, user_id, now)
-        return locked, taken, None  # as if read before the first submit committed
+    def snapshot_before_the_first(*args):
+        locked = real(*args)
+        locked.existing = None  # as if read before the first submit committed
+        return locked
 
-    monkeypatch.setattr(service, "_lock_task_counted", snapshot_before_the_first)
+    monkeypatch.setattr(service, "_lock_for_submit", snapshot_before_the_first)
     task = Task.objects.get(pk=task_id)
     task.status, task.submitted_count = "open", 0  # and before it counted
     task.save()
@@ -244,3 +245,30 @@ def test_plain_json_accept_takes_the_short_negotiation_and_others_still_negotiat
     assert client.get(url, HTTP_ACCEPT="text/html")["Content-Type"].startswith("text/html")  # browsable API
     assert client.get(url + "?format=json", HTTP_ACCEPT="text/html")["Content-Type"] == "application/json"
     assert client.get(url, HTTP_ACCEPT="image/png").status_code == 406
+
+
+@pytest.mark.django_db
+def test_an_outsider_posting_a_bad_body_still_learns_nothing(project, tasks, outsider, client_for):
+    response = client_for(outsider).post(f"/api/v1/tasks/{tasks[0].pk}/annotations/", {"result": "x", "odd": 1},
+                                         format="json")
+    assert response.status_code == 404
+    assert not Annotation.objects.filter(task=tasks[0]).exists()
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_round_trip_is_six_statements_once_the_token_is_remembered(project, tasks, annotator):
+    """next-task: project, own lease or pick, lease; submit: task locked with its counts, the
+    writes, the audit append. BEGIN and COMMIT come on top. A statement more is a regression to look at (docs/performance.md)."""
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(annotator)
+    client.get("/api/v1/me/")  # the token is read here, then remembered
+    with CaptureQueriesContext(connection) as queries:
+        task_id = client.post(f"/api/v1/projects/{project.pk}/next-task/").json()["task"]["id"]
+        claimed = len(queries)
+        assert client.post(f"/api/v1/tasks/{task_id}/annotations/", {"result": RESULT}, format="json").status_code == 201
+    # Savepoints: the test's own transaction turns each atomic block into one.
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    claimed -= sum(1 for q in queries.captured_queries[:claimed] if q["sql"].startswith(("SAVEPOINT", "RELEASE")))
+    assert (claimed, len(statements)) == (3, 6), [sql[:80] for sql in statements]
