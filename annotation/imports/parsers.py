@@ -34,8 +34,19 @@ def _no_constants(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
-# NaN and Infinity are not JSON; PostgreSQL's jsonb refuses them, so the row is refused here.
-DECODER = json.JSONDecoder(parse_constant=_no_constants)
+INFINITY = float("inf")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (INFINITY, -INFINITY):  # 1e400: JSON, but past a float, and would be written back as Infinity
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+# NaN and Infinity are not JSON; PostgreSQL's jsonb refuses them, so the row is refused here, and
+# so is a number that only parses as infinity: a row re-serialized from its value would carry it.
+DECODER = json.JSONDecoder(parse_constant=_no_constants, parse_float=_finite)
 
 
 def _loads(text: str) -> Any:

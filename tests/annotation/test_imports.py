@@ -135,6 +135,15 @@ def test_bad_rows_are_reported_with_row_and_path_and_good_rows_are_kept(project)
     assert "must be one of" in result["errors"][3]["message"]
 
 
+def test_a_number_past_a_float_is_a_row_error_not_a_failed_batch(project):
+    content = jsonl({"text": "good 1"}, '{"data": {"text": "huge", "n": 1e400}}', '{"text": "x", "n": -1E+999}',
+                    {"data": {"text": "good 2", "n": 1.5e300}})
+    result = run(project, content, "jsonl", batch_size=4)
+    assert texts(project) == ["good 1", "good 2"]
+    assert [(e["row"], e["path"]) for e in result["errors"]] == [(2, "row"), (3, "row")]
+    assert "out of range" in result["errors"][0]["message"]
+
+
 def test_progress_reaches_the_total_after_the_last_batch(project):
     job = make_job(project, jsonl(*({"text": f"t{i}"} for i in range(11))), "jsonl")
     seen = []
