@@ -129,6 +129,14 @@ def insert(instance: Model) -> Model:
     return inserted(instance, fetch(f"{sql} RETURNING {pk}", values)[0])
 
 
+def for_update(of: str = "", *, skip_locked: bool = False) -> str:
+    """The row-lock clause for a SELECT (``of``: the table alias to lock); nothing on SQLite,
+    whose IMMEDIATE transactions already serialize writers."""
+    if connection.vendor != "postgresql":
+        return ""
+    return f" FOR UPDATE{f' OF {of}' if of else ''}{' SKIP LOCKED' if skip_locked else ''}"
+
+
 def is_row_id(value: int) -> bool:
     """Whether an integer from outside can be a primary key at all: beyond a bigint there is no
     such row, and asking the database would be an error rather than "not found"."""

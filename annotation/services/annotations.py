@@ -18,7 +18,7 @@ from annotation.services.audit import audit_record
 from annotation.services.distribution import (PLACES_COLUMNS, honeypots_on, lease_missing, places_taken,
                                               submission_counted, submission_ctes)
 from annotation.signals import annotation_submitted, task_completed
-from annotation.sql import db_time, fetch, insert, insert_statement, inserted, is_row_id, rows
+from annotation.sql import db_time, fetch, for_update, insert, insert_statement, inserted, is_row_id, rows
 
 SUBMITTED = Annotation.Status.SUBMITTED
 MAX_LEAD_TIME = 7 * 24 * 3600.0
@@ -98,14 +98,10 @@ def _lock_task_sql(lock: str) -> str:
     return f"SELECT {rows(Task).columns('t')} FROM {Task._meta.db_table} t WHERE t.id = %s{lock}"
 
 
-def _lock_clause(of: str = "") -> str:
-    return f" FOR UPDATE{of}" if connection.vendor == "postgresql" else ""
-
-
 def _lock_task(task: Task) -> Task:
     """The task row, locked and read afresh, with the caller's project (a submit must not queue
     on the project's row: submits to one project would all wait there)."""
-    row = fetch(_lock_task_sql(_lock_clause()), [task.pk])
+    row = fetch(_lock_task_sql(for_update()), [task.pk])
     if row is None:
         raise NotFound()  # deleted since the request found it
     locked = rows(Task).load(row)
@@ -123,7 +119,7 @@ def _submit_lock_sql() -> str:
         SELECT {rows(Task).columns('t')}, {rows(Project).columns('p')}, {PLACES_COLUMNS}, {newer},
                (SELECT 1 FROM {Prediction._meta.db_table} r WHERE r.id = %s AND r.task_id = t.id)
         FROM {Task._meta.db_table} t JOIN {Project._meta.db_table} p ON p.id = t.project_id
-        WHERE t.id = %s{_lock_clause(" OF t")}"""
+        WHERE t.id = %s{for_update("t")}"""
 
 
 @dataclass

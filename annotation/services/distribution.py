@@ -28,7 +28,7 @@ from annotation.errors import Conflict
 from annotation.gates import work_gates_check
 from annotation.models import Annotation, Assignment, Prediction, Project, Task, TaskOrder, TaskStatus
 from annotation.services.audit import audit_record
-from annotation.sql import db_time, execute, fetch, fetch_all, rows
+from annotation.sql import db_time, execute, fetch, fetch_all, for_update, rows
 
 # Each order is the tail of one task index (project, status, ...). The pick states the status as
 # a range and orders by it, so that only that index can serve the order: with "status = 'open'"
@@ -81,21 +81,10 @@ def places_taken(task_id: int, user_id: int, now: datetime) -> tuple[int, int | 
     return fetch(PLACES_TAKEN, [db_time(now), user_id, user_id, task_id])
 
 
-def has_capacity(task: Task, user_id: int, overlap: int, now: datetime) -> bool:
-    """Call with the task row locked: room for one more annotator besides live leases."""
-    return places_taken(task.pk, user_id, now)[0] < overlap
-
-
 def honeypots_on(project: Project) -> bool:
     """With a gold rate, tasks with a gold answer are honeypots: served to every annotator once,
     at that rate, never completed; without one they are ordinary tasks (exams still use them)."""
     return project.gold_rate > 0
-
-
-def _lock_clause(skip_locked: bool) -> str:
-    if connection.vendor != "postgresql":
-        return ""  # SQLite: IMMEDIATE transactions already serialise writers
-    return " FOR UPDATE OF t SKIP LOCKED" if skip_locked else " FOR UPDATE OF t"
 
 
 def _pick_honeypot(project: Project, user_id: int, *, skip_locked: bool, exclude: int | None) -> Task | None:
@@ -107,7 +96,7 @@ def _pick_honeypot(project: Project, user_id: int, *, skip_locked: bool, exclude
           AND NOT EXISTS (SELECT 1 FROM {ANNOTATIONS} d WHERE d.task_id = t.id AND d.annotator_id = %s)
           AND NOT EXISTS (SELECT 1 FROM {LEASES} a WHERE a.task_id = t.id AND a.user_id = %s)
         ORDER BY t.random_key, t.id
-        LIMIT 1{_lock_clause(skip_locked)}"""
+        LIMIT 1{for_update("t", skip_locked=skip_locked)}"""
     row = fetch(sql, [project.pk, TaskStatus.OPEN, exclude or 0, user_id, user_id])
     return None if row is None else rows(Task).load(row)
 
@@ -175,7 +164,7 @@ def _flagged(row) -> Task:
 def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, exclude: int | None) -> Task | None:
     """The first task in order that still has room for the caller, locked, with two flags that
     say whether reading its predictions or the caller's draft is worth a query."""
-    sql = _pick_sql(project.task_order, _lock_clause(skip_locked), honeypots_on(project))
+    sql = _pick_sql(project.task_order, for_update("t", skip_locked=skip_locked), honeypots_on(project))
     row = fetch(sql, [user_id, *_pick_params(project, user_id, now, exclude)])
     return None if row is None else _flagged(row)
 
@@ -183,7 +172,7 @@ def _pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool, e
 def _own_lease_or_pick(project: Project, user_id: int, now: datetime, *, skip_locked: bool,
                        exclude: int | None) -> tuple[int | None, Task] | None:
     """``(lease id, task)`` of the caller's own live lease, or ``(None, task)`` of a pick."""
-    sql = _own_lease_or_pick_sql(project.task_order, _lock_clause(skip_locked), _own_lock_clause())
+    sql = _own_lease_or_pick_sql(project.task_order, for_update("t", skip_locked=skip_locked), for_update("a"))
     row = fetch(sql, [*_own_lease_params(user_id, project, now, exclude), user_id,
                       *_pick_params(project, user_id, now, exclude)])
     return None if row is None else (row[0], _flagged(row[1:]))
@@ -228,17 +217,13 @@ def _own_lease_sql(lock: str) -> str:
         ORDER BY a.created_at, a.id LIMIT 1{lock}"""
 
 
-def _own_lock_clause() -> str:
-    return " FOR UPDATE OF a" if connection.vendor == "postgresql" else ""
-
-
 def _own_lease_params(user_id: int, project: Project, now: datetime, exclude: int | None) -> list:
     return [user_id, project.pk, TaskStatus.OPEN, db_time(now), exclude or 0]
 
 
 def _own_lease(user_id: int, project: Project, now: datetime, exclude: int | None) -> tuple[int, Task] | None:
     """The caller's oldest unexpired lease in the project (locked), with its task."""
-    row = fetch(_own_lease_sql(_own_lock_clause()), _own_lease_params(user_id, project, now, exclude))
+    row = fetch(_own_lease_sql(for_update("a")), _own_lease_params(user_id, project, now, exclude))
     return None if row is None else (row[0], rows(Task).load(row, 1))
 
 

@@ -139,14 +139,15 @@ postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="
 @postgres_only
 @pytest.mark.django_db
 def test_the_sequential_pick_walks_the_task_index_not_the_primary_key(project, annotator):
-    from annotation.services.distribution import _lock_clause, _pick_sql
+    from annotation.services.distribution import _pick_sql
+    from annotation.sql import for_update
     from annotation.sql import db_time
 
     Task.objects.bulk_create([Task(project=project, data={"text": str(i)}, import_key=str(i)) for i in range(2000)])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE annotation_task")  # statistics say: every task is open ...
     Task.objects.filter(project=project, pk__lte=Task.objects.order_by("pk")[1500].pk).update(status="completed")
-    sql = _pick_sql(project.task_order, _lock_clause(True), False)  # ... and now most are done
+    sql = _pick_sql(project.task_order, for_update("t", skip_locked=True), False)  # ... and now most are done
     params = [annotator.pk, project.pk, "open", "open", annotator.pk, db_time(timezone.now()), annotator.pk, 1, 0]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
@@ -191,7 +192,8 @@ def test_a_submit_stores_its_revision_its_count_and_its_lease_in_fewer_statement
 @postgres_only
 @pytest.mark.django_db
 def test_the_pick_reads_one_tasks_predictions_not_the_whole_table(project, annotator):
-    from annotation.services.distribution import _lock_clause, _pick_sql
+    from annotation.services.distribution import _pick_sql
+    from annotation.sql import for_update
     from annotation.sql import db_time
 
     Task.objects.bulk_create([Task(project=project, data={"text": str(i)}, import_key=str(i)) for i in range(3000)])
@@ -199,7 +201,7 @@ def test_the_pick_reads_one_tasks_predictions_not_the_whole_table(project, annot
                                     for t in Task.objects.filter(project=project)])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    sql = _pick_sql(project.task_order, _lock_clause(True), False)
+    sql = _pick_sql(project.task_order, for_update("t", skip_locked=True), False)
     params = [annotator.pk, project.pk, "open", "open", annotator.pk, db_time(timezone.now()), annotator.pk, 1, 0]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
